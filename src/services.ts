@@ -2,6 +2,7 @@
 // mail authentication). Each is opened once per process run, not per file, and closed at the end.
 
 import type { EngineConfig, Services } from './engine/types.ts';
+import { fetcherFactory } from './fetch/service.ts';
 
 export interface OpenServices {
   services: Services;
@@ -12,7 +13,7 @@ export interface OpenServices {
 export type ServiceFactory = (config: EngineConfig) => Promise<{ name: string; service: unknown; close?: () => Promise<void> | void }>;
 
 // Adding a service: write its factory beside the code that uses it and list it here.
-const factories: ServiceFactory[] = [];
+const factories: ServiceFactory[] = [fetcherFactory];
 
 export async function openServices(config: EngineConfig): Promise<OpenServices> {
   const services: Services = {};
