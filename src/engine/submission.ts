@@ -40,6 +40,8 @@ export interface AnalysisRun {
   labels: Record<string, string>;
   email: EmailFacts;
   simulation?: { vendor: string; evidence: string };
+  /** The body text of the judged email (the forwarded original, not a report wrapper), for campaign fingerprints. */
+  bodies: string[];
   elapsedMs: number;
 }
 
@@ -82,8 +84,10 @@ export async function analyzeSubmission(input: SubmissionInput, options: EngineO
     errors: [],
     labels: {},
     email,
+    bodies: [],
     elapsedMs: 0,
   };
+  let judgedEmail: string | undefined; // the artifact that published the email facts
   const iocKeys = new Set<string>();
   let totalBytes = 0;
   let seq = 0;
@@ -180,6 +184,9 @@ export async function analyzeSubmission(input: SubmissionInput, options: EngineO
       limitHit('submissionTimeMs', artifact.id, `stopped after ${limits.submissionTimeMs} ms; ${queue.length + 1} artifacts left unanalysed`);
       break;
     }
+    if (artifact.relation === 'body' && artifact.parent === judgedEmail && run.bodies.length < MAX_BODIES) {
+      run.bodies.push(Buffer.from(artifact.data.subarray(0, MAX_BODY_BYTES)).toString('utf8'));
+    }
     for (const analyzer of router.analyzersFor(artifact.kind)) {
       const result = await runAnalyzer(analyzer, artifact);
       if (!result) continue;
@@ -260,6 +267,7 @@ export async function analyzeSubmission(input: SubmissionInput, options: EngineO
       run.errors.push({ analyzer: analyzer.name, artifact: artifact.id, message: clip(message, 500) });
     }
     if (result.context?.passwords) passwords.add(result.context.passwords);
+    if (result.context?.email?.subject !== undefined && email.subject === undefined) judgedEmail = artifact.id;
     if (result.context?.email) {
       for (const [k, v] of Object.entries(result.context.email)) {
         const key = k as keyof EmailFacts;
@@ -287,6 +295,8 @@ export async function analyzeSubmission(input: SubmissionInput, options: EngineO
 }
 
 const EMPTY = new Uint8Array(0);
+const MAX_BODIES = 4;
+const MAX_BODY_BYTES = 256 * 1024;
 
 function toRecord(a: Artifact): ArtifactRecord {
   return { id: a.id, parent: a.parent, relation: a.relation, kind: a.kind, name: a.name, sha256: a.sha256, size: a.size, depth: a.depth };

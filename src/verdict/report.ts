@@ -2,6 +2,7 @@
 
 import type { AnalysisRun } from '../engine/submission.ts';
 import type { ArtifactRecord, EmailFacts, Finding, Ioc } from '../engine/types.ts';
+import { bodySignature } from '../campaign/minhash.ts';
 import { chainSummary } from './summary.ts';
 import { scoreOf, verdictOf, type Verdict } from './verdict.ts';
 
@@ -23,6 +24,8 @@ export interface Report {
   attack: string[];
   limits: { limit: string; artifact: string; detail: string }[];
   errors: { analyzer: string; artifact: string; message: string }[];
+  /** What campaign grouping compares beyond the indicators: the MinHash signature of the judged email's body. */
+  fingerprint: { body: number[] | null };
   elapsedMs: number;
 }
 
@@ -45,6 +48,7 @@ export function buildReport(run: AnalysisRun): Report {
     attack: attackIds(findings),
     limits: run.limits,
     errors: run.errors,
+    fingerprint: { body: bodySignature(run.bodies) ?? null },
     elapsedMs: run.elapsedMs,
   };
 }
