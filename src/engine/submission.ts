@@ -72,6 +72,7 @@ export async function analyzeSubmission(input: SubmissionInput, options: EngineO
   const opened = new Map<string, { candidate: PasswordCandidate; artifacts: string[] }>();
   const email: EmailFacts = {};
   const claimedUrls = new Set<string>();
+  const scratch = new Map<string, unknown>();
   const seen = new Map<string, string>(); // kind:sha256 → artifact id
   const records = new Map<string, ArtifactRecord>();
 
@@ -229,6 +230,7 @@ export async function analyzeSubmission(input: SubmissionInput, options: EngineO
       services: options.services ?? {},
       config,
       passwordCandidates: (name?: string) => passwords.candidates(name ?? artifact.name),
+      scratch,
       claimFetch: (url: string) => {
         if (claimedUrls.has(url)) return false;
         claimedUrls.add(url);

@@ -161,6 +161,11 @@ export interface AnalysisContext {
   readonly config: Readonly<EngineConfig>;
   /** Whether a URL has already been queued for fetching in this submission (each URL is fetched once). */
   claimFetch(url: string): boolean;
+  /**
+   * State an analyzer keeps for the whole submission, between artifacts (e.g. the download analyzer's fetch
+   * budget). Keys start with the analyzer's name. Optional so hand-built test contexts need not provide it.
+   */
+  readonly scratch?: Map<string, unknown>;
 }
 
 /** Services are optional and typed loosely here so that analyzers own their interfaces. */
