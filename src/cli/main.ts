@@ -2,12 +2,14 @@
 // 0 nothing malicious, 1 something malicious, 2 the command itself failed.
 
 import { analyzeCommand } from './analyze.ts';
+import { campaignsCommand } from './campaigns.ts';
 import { UsageError } from './args.ts';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; about: string }> = {
   analyze: { run: analyzeCommand, about: 'analyse reported emails and files, print a report for each' },
+  campaigns: { run: campaignsCommand, about: 'group analysed reports into campaigns' },
 };
 
 export const EXIT = { clean: 0, malicious: 1, failed: 2 } as const;
