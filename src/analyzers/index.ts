@@ -2,5 +2,6 @@
 // rules/routing.yaml. The engine needs no change.
 
 import type { Analyzer } from '../engine/types.ts';
+import { downloadAnalyzer } from './download/index.ts';
 
-export const analyzers: Analyzer[] = [];
+export const analyzers: Analyzer[] = [downloadAnalyzer];
