@@ -4,12 +4,16 @@
 import { analyzeCommand } from './analyze.ts';
 import { campaignsCommand } from './campaigns.ts';
 import { UsageError } from './args.ts';
+import { serveCommand } from './serve.ts';
+import { usersCommand } from './users.ts';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; about: string }> = {
   analyze: { run: analyzeCommand, about: 'analyse reported emails and files, print a report for each' },
   campaigns: { run: campaignsCommand, about: 'group analysed reports into campaigns' },
+  serve: { run: serveCommand, about: 'run the reporting service: API, web UI, mailbox intake, feedback' },
+  users: { run: usersCommand, about: 'add, list and remove users of the service; print API tokens' },
 };
 
 export const EXIT = { clean: 0, malicious: 1, failed: 2 } as const;

@@ -1,0 +1,96 @@
+// Assembles the service: store, raw samples, worker pool, job queue, intake (API, UI, mailbox), reporter
+// feedback and the HTTP app. On start it re-queues whatever a crash or kill left unfinished.
+
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import type { EngineConfig } from '../engine/types.ts';
+import { AnalysisPool } from './analysis/pool.ts';
+import { buildApp } from './api/app.ts';
+import { FeedbackMailer, type FeedbackOptions } from './feedback.ts';
+import { Intake } from './intake.ts';
+import { runReportJob } from './jobs.ts';
+import { MailboxIntake, type MailboxOptions } from './mailbox.ts';
+import { InProcessQueue } from './queue/in-process.ts';
+import type { JobQueue } from './queue/types.ts';
+import { SampleStore, sampleRoot } from './samples.ts';
+import { openStore } from './store/open.ts';
+import type { Store } from './store/types.ts';
+
+export interface ServiceOptions {
+  dataDir: string;
+  config: EngineConfig;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Analysis worker processes; defaults to the number of cores. */
+  workers?: number;
+  /** Wall-clock limit of one analysis; defaults to the engine's submission limit plus a margin. */
+  jobTimeMs?: number;
+  maxAttempts?: number;
+  maxReportBytes?: number;
+  mailbox?: MailboxOptions;
+  feedback?: FeedbackOptions;
+}
+
+export interface RunningService {
+  url: string;
+  app: FastifyInstance;
+  store: Store;
+  queue: JobQueue;
+  mailbox?: MailboxIntake;
+  feedback?: FeedbackMailer;
+  close(): Promise<void>;
+}
+
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  await mkdir(options.dataDir, { recursive: true });
+  const store = await openStore(options.dataDir);
+  const samples = new SampleStore(sampleRoot(options.dataDir));
+  const workers = options.workers ?? availableParallelism();
+  const pool = new AnalysisPool({
+    config: options.config,
+    size: workers,
+    jobTimeMs: options.jobTimeMs ?? options.config.limits.submissionTimeMs + 30_000,
+  });
+  const queue = new InProcessQueue(workers);
+  const intake = new Intake(store, samples, queue);
+  const feedback = options.feedback ? new FeedbackMailer(store, options.feedback) : undefined;
+  const app = await buildApp({ store, samples, intake, queue, feedback }, { maxReportBytes: options.maxReportBytes ?? 50 * 1024 * 1024 });
+
+  const maxAttempts = options.maxAttempts ?? 3;
+  await queue.start((job) => runReportJob(job, { store, samples, pool, maxAttempts, retry: (j) => queue.enqueue(j) }));
+  // Resume: nothing else runs analyses on this store, so a report marked analysing was cut short.
+  for (const id of await store.unfinishedReports()) {
+    await store.requeueReport(id);
+    await queue.enqueue({ reportId: id });
+  }
+
+  const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  const mailbox = options.mailbox ? new MailboxIntake(options.mailbox, intake, store) : undefined;
+  mailbox?.start();
+  feedback?.start();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: address,
+    app,
+    store,
+    queue,
+    mailbox,
+    feedback,
+    close() {
+      closing ??= (async () => {
+        await mailbox?.close();
+        await app.close();
+        // Stop taking jobs, then stop the workers: jobs cut short go back to `queued` and resume on the next start.
+        const drained = queue.close();
+        await pool.close();
+        await drained;
+        await feedback?.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,312 @@
+// The embedded store: one SQLite file (better-sqlite3, WAL, synchronous=FULL so a commit is on disk before
+// the API answers). Calls are synchronous underneath and short; the interface is async for other engines.
+
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { Report } from '../../verdict/report.ts';
+import type { Verdict } from '../../verdict/verdict.ts';
+import type { EmailPreview } from '../analysis/preview.ts';
+import { MIGRATIONS } from './migrations.ts';
+import type {
+  Decision,
+  FeedbackMessage,
+  NewReport,
+  Reporter,
+  ReportFilter,
+  ReportStatus,
+  ReportSummary,
+  Role,
+  Session,
+  Store,
+  StoredReport,
+  User,
+} from './types.ts';
+
+type Row = Record<string, unknown>;
+
+const now = () => new Date().toISOString();
+
+/** Report ids sort by creation time and cannot be guessed. */
+export function newReportId(): string {
+  return `r${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
+}
+
+/** One reporter per person per report: a user account, else an email address, else a name. */
+function reporterKey(r: NewReport['reporter']): string {
+  if (r.userId !== null) return `user:${r.userId}`;
+  if (r.email) return `email:${r.email.toLowerCase()}`;
+  return `name:${r.name}`;
+}
+
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const applied = new Set((this.db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => r.version as number));
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql.sqlite);
+        this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now());
+      })();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  // users
+
+  async addUser(u: { name: string; role: Role; email: string | null; tokenHash: string }): Promise<User> {
+    const createdAt = now();
+    const info = this.db
+      .prepare('INSERT INTO users (name, role, email, token_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(u.name, u.role, u.email, u.tokenHash, createdAt);
+    return { id: Number(info.lastInsertRowid), name: u.name, role: u.role, email: u.email, createdAt };
+  }
+
+  async setUserToken(name: string, tokenHash: string): Promise<boolean> {
+    const info = this.db.prepare('UPDATE users SET token_hash = ? WHERE name = ?').run(tokenHash, name);
+    if (info.changes > 0) this.db.prepare('DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)').run(name);
+    return info.changes > 0;
+  }
+
+  async removeUser(name: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM users WHERE name = ?').run(name).changes > 0;
+  }
+
+  async listUsers(): Promise<User[]> {
+    return (this.db.prepare('SELECT * FROM users ORDER BY name').all() as Row[]).map(toUser);
+  }
+
+  async userByName(name: string): Promise<User | null> {
+    return maybe(this.db.prepare('SELECT * FROM users WHERE name = ?').get(name) as Row | undefined, toUser);
+  }
+
+  async userByTokenHash(tokenHash: string): Promise<User | null> {
+    return maybe(this.db.prepare('SELECT * FROM users WHERE token_hash = ?').get(tokenHash) as Row | undefined, toUser);
+  }
+
+  async userByEmail(email: string): Promise<User | null> {
+    const row = this.db.prepare('SELECT * FROM users WHERE lower(email) = lower(?) ORDER BY id LIMIT 1').get(email) as Row | undefined;
+    return maybe(row, toUser);
+  }
+
+  // sessions
+
+  async createSession(s: { idHash: string; userId: number; csrf: string; expiresAt: string }): Promise<void> {
+    this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now());
+    this.db.prepare('INSERT INTO sessions (id_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)').run(s.idHash, s.userId, s.csrf, s.expiresAt);
+  }
+
+  async sessionByHash(idHash: string): Promise<Session | null> {
+    const row = this.db
+      .prepare('SELECT s.csrf, s.expires_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ?')
+      .get(idHash, now()) as Row | undefined;
+    if (!row) return null;
+    return { user: toUser(row), csrf: row.csrf as string, expiresAt: row.expires_at as string };
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(idHash);
+  }
+
+  // reports
+
+  async submitReport(r: NewReport): Promise<{ id: string; created: boolean }> {
+    // One transaction: the identity check, the insert and the reporter row commit together, so concurrent
+    // reports of one message cannot create two analyses.
+    return this.db.transaction(() => {
+      const at = now();
+      const existing = this.db.prepare('SELECT id FROM reports WHERE identity = ?').get(r.identity) as Row | undefined;
+      let id: string;
+      let created = false;
+      if (existing) {
+        id = existing.id as string;
+      } else {
+        id = newReportId();
+        created = true;
+        this.db
+          .prepare(
+            `INSERT INTO reports (id, identity, sample_sha256, sample_size, sample_name, sample_type, status, subject, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+          )
+          .run(id, r.identity, r.sample.sha256, r.sample.size, r.sample.name, r.sample.contentType, r.subject, at);
+      }
+      this.db
+        .prepare(
+          `INSERT INTO reporters (report_id, reporter_key, name, email, user_id, via, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (report_id, reporter_key) DO NOTHING`,
+        )
+        .run(id, reporterKey(r.reporter), r.reporter.name, r.reporter.email, r.reporter.userId, r.reporter.via, at);
+      return { id, created };
+    })();
+  }
+
+  async getReport(id: string): Promise<StoredReport | null> {
+    const row = this.db.prepare('SELECT * FROM reports WHERE id = ?').get(id) as Row | undefined;
+    if (!row) return null;
+    return {
+      ...this.summaryOf(row),
+      report: parseJson<Report>(row.report_json),
+      preview: parseJson<EmailPreview>(row.preview_json),
+    };
+  }
+
+  async listReports(filter: ReportFilter): Promise<ReportSummary[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.status) (where.push('status = ?'), args.push(filter.status));
+    if (filter.verdict) (where.push('verdict = ?'), args.push(filter.verdict));
+    if (filter.reportedBy !== undefined) {
+      where.push('id IN (SELECT report_id FROM reporters WHERE user_id = ?)');
+      args.push(filter.reportedBy);
+    }
+    const limit = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
+    const offset = Math.max(filter.offset ?? 0, 0);
+    const sql = `SELECT id, identity, sample_sha256, sample_size, sample_name, sample_type, status, attempts, subject, verdict, score,
+        summary, error, decision_json, created_at, started_at, finished_at
+      FROM reports ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`;
+    const rows = this.db.prepare(sql).all(...args, limit, offset) as Row[];
+    return rows.map((row) => this.summaryOf(row));
+  }
+
+  async countByStatus(): Promise<Record<ReportStatus, number>> {
+    const out: Record<ReportStatus, number> = { queued: 0, analyzing: 0, done: 0, failed: 0 };
+    for (const row of this.db.prepare('SELECT status, count(*) AS n FROM reports GROUP BY status').all() as Row[]) {
+      out[row.status as ReportStatus] = row.n as number;
+    }
+    return out;
+  }
+
+  async unfinishedReports(): Promise<string[]> {
+    const rows = this.db.prepare("SELECT id FROM reports WHERE status IN ('queued', 'analyzing') ORDER BY created_at, id").all() as Row[];
+    return rows.map((r) => r.id as string);
+  }
+
+  async claimReport(id: string): Promise<{ attempts: number } | null> {
+    const row = this.db
+      .prepare("UPDATE reports SET status = 'analyzing', attempts = attempts + 1, started_at = ? WHERE id = ? AND status = 'queued' RETURNING attempts")
+      .get(now(), id) as Row | undefined;
+    return row ? { attempts: row.attempts as number } : null;
+  }
+
+  async finishReport(id: string, result: { report: Report; preview: EmailPreview | null }): Promise<void> {
+    const { report } = result;
+    this.db
+      .prepare(
+        `UPDATE reports SET status = 'done', verdict = ?, score = ?, summary = ?, report_json = ?, preview_json = ?, error = NULL,
+           subject = coalesce(?, subject), finished_at = ? WHERE id = ?`,
+      )
+      .run(report.verdict, report.score, report.summary, JSON.stringify(report), result.preview ? JSON.stringify(result.preview) : null, report.email?.subject ?? null, now(), id);
+  }
+
+  async failReport(id: string, error: string): Promise<void> {
+    this.db.prepare("UPDATE reports SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(error, now(), id);
+  }
+
+  async requeueReport(id: string): Promise<void> {
+    this.db.prepare("UPDATE reports SET status = 'queued' WHERE id = ? AND status = 'analyzing'").run(id);
+  }
+
+  async decide(id: string, decision: Decision): Promise<void> {
+    this.db.prepare('UPDATE reports SET decision_json = ? WHERE id = ?').run(JSON.stringify(decision), id);
+  }
+
+  // feedback outbox
+
+  async queueFeedback(reportId: string): Promise<number> {
+    const rows = this.db.prepare('SELECT name, email FROM reporters WHERE report_id = ? AND email IS NOT NULL').all(reportId) as Row[];
+    const insert = this.db.prepare(
+      "INSERT INTO feedback (report_id, to_email, reporter_name, status, created_at) VALUES (?, ?, ?, 'pending', ?) ON CONFLICT (report_id, to_email) DO NOTHING",
+    );
+    let queued = 0;
+    this.db.transaction(() => {
+      for (const r of rows) queued += insert.run(reportId, r.email, r.name, now()).changes;
+    })();
+    return queued;
+  }
+
+  async pendingFeedback(limit: number): Promise<FeedbackMessage[]> {
+    const rows = this.db.prepare("SELECT * FROM feedback WHERE status = 'pending' ORDER BY id LIMIT ?").all(limit) as Row[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      reportId: r.report_id as string,
+      to: r.to_email as string,
+      reporterName: r.reporter_name as string,
+      attempts: r.attempts as number,
+    }));
+  }
+
+  async markFeedback(id: number, outcome: { sent: true } | { sent: false; error: string; giveUp: boolean }): Promise<void> {
+    if (outcome.sent) {
+      this.db.prepare("UPDATE feedback SET status = 'sent', attempts = attempts + 1, sent_at = ?, error = NULL WHERE id = ?").run(now(), id);
+    } else {
+      this.db
+        .prepare('UPDATE feedback SET status = ?, attempts = attempts + 1, error = ? WHERE id = ?')
+        .run(outcome.giveUp ? 'failed' : 'pending', outcome.error, id);
+    }
+  }
+
+  private summaryOf(row: Row): ReportSummary {
+    const reporters = (this.db.prepare('SELECT * FROM reporters WHERE report_id = ? ORDER BY reported_at, reporter_key').all(row.id) as Row[]).map(
+      (r): Reporter => ({
+        name: r.name as string,
+        email: (r.email as string | null) ?? null,
+        userId: (r.user_id as number | null) ?? null,
+        via: r.via as Reporter['via'],
+        reportedAt: r.reported_at as string,
+      }),
+    );
+    return {
+      id: row.id as string,
+      identity: row.identity as string,
+      sample: {
+        sha256: row.sample_sha256 as string,
+        size: row.sample_size as number,
+        name: row.sample_name as string,
+        contentType: row.sample_type as string,
+      },
+      status: row.status as ReportStatus,
+      attempts: row.attempts as number,
+      subject: (row.subject as string | null) ?? null,
+      verdict: (row.verdict as Verdict | null) ?? null,
+      score: (row.score as number | null) ?? null,
+      summary: (row.summary as string | null) ?? null,
+      error: (row.error as string | null) ?? null,
+      decision: parseJson<Decision>(row.decision_json),
+      reporters,
+      createdAt: row.created_at as string,
+      startedAt: (row.started_at as string | null) ?? null,
+      finishedAt: (row.finished_at as string | null) ?? null,
+    };
+  }
+}
+
+function toUser(row: Row): User {
+  return {
+    id: row.id as number,
+    name: row.name as string,
+    role: row.role as Role,
+    email: (row.email as string | null) ?? null,
+    createdAt: row.created_at as string,
+  };
+}
+
+function maybe<T>(row: Row | undefined, f: (r: Row) => T): T | null {
+  return row ? f(row) : null;
+}
+
+function parseJson<T>(value: unknown): T | null {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : null;
+}
