@@ -2,6 +2,9 @@
 // rules/routing.yaml. The engine needs no change.
 
 import type { Analyzer } from '../engine/types.ts';
+import { emailAnalyzer } from './mail/email.ts';
+import { msgAnalyzer } from './mail/msg.ts';
 import { downloadAnalyzer } from './download/index.ts';
+import { peAnalyzer } from './pe/index.ts';
 
-export const analyzers: Analyzer[] = [downloadAnalyzer];
+export const analyzers: Analyzer[] = [emailAnalyzer, msgAnalyzer, downloadAnalyzer, peAnalyzer];

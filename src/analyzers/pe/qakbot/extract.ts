@@ -1,0 +1,74 @@
+// Qakbot's configuration and C2 list from a PE's resources: the named resources first, then any other small
+// RCDATA blob (names change between builds). Nothing is reported unless a key variant's SHA1 verifies.
+
+import type { Resource } from '../resources.ts';
+import { decryptBlob, qakbotKeys } from './decrypt.ts';
+import { type C2Server, parseC2List, parseConfigText } from './parse.ts';
+
+export interface QakbotConfig {
+  resource: string;
+  /** False when the blob sat in a resource whose name is not in rules/qakbot-keys.yaml. */
+  listedName: boolean;
+  variant: string;
+  entries: Record<string, string>;
+  campaign?: string;
+  timestamp?: string;
+}
+
+export interface QakbotC2List {
+  resource: string;
+  listedName: boolean;
+  variant: string;
+  servers: C2Server[];
+  /** Bytes after the last whole record (0 for a well-formed list). */
+  leftover: number;
+}
+
+export interface QakbotResult {
+  config?: QakbotConfig;
+  c2?: QakbotC2List;
+  /** Resources named as Qakbot names its blobs, whether or not they decrypted. */
+  namedLikeQakbot: string[];
+}
+
+// Configuration blobs are a few hundred bytes, C2 lists a few kilobytes: larger resources are something else.
+const MAX_BLOB_BYTES = 256 * 1024;
+const MAX_UNLISTED_BYTES = 64 * 1024;
+const MAX_CANDIDATES = 64;
+
+export function extractQakbot(resources: readonly Resource[]): QakbotResult {
+  const keys = qakbotKeys();
+  const listed = new Set([...keys.resources.config, ...keys.resources.c2].map((n) => n.toUpperCase()));
+  const result: QakbotResult = { namedLikeQakbot: [] };
+
+  const named = resources.filter((r) => listed.has(r.name.toUpperCase()));
+  result.namedLikeQakbot = [...new Set(named.filter((r) => r.stringName).map((r) => r.name))];
+  const candidates = [
+    ...named.map((r) => ({ r, listedName: true })),
+    ...resources.filter((r) => r.type === 'RCDATA' && !listed.has(r.name.toUpperCase()) && r.data.length <= MAX_UNLISTED_BYTES).map((r) => ({ r, listedName: false })),
+  ].slice(0, MAX_CANDIDATES);
+
+  for (const { r, listedName } of candidates) {
+    if (result.config && result.c2) break;
+    if (r.data.length < 21 || r.data.length > MAX_BLOB_BYTES) continue;
+    const found = decryptBlob(r.data, keys.variants);
+    if (!found) continue;
+    const entries = parseConfigText(found.payload);
+    if (entries && !result.config) {
+      const campaign = entries.get('10');
+      const ts = Number(entries.get('3'));
+      result.config = {
+        resource: r.name,
+        listedName,
+        variant: found.variant.name,
+        entries: Object.fromEntries(entries),
+        campaign,
+        timestamp: Number.isSafeInteger(ts) && ts > 0 && ts < 2 ** 32 ? new Date(ts * 1000).toISOString().replace('.000Z', 'Z') : undefined,
+      };
+    } else if (!entries && !result.c2) {
+      const { servers, leftover } = parseC2List(found.payload, found.variant.c2Record);
+      if (servers.length > 0) result.c2 = { resource: r.name, listedName, variant: found.variant.name, servers, leftover };
+    }
+  }
+  return result;
+}
