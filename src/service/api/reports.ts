@@ -6,6 +6,7 @@ import { hasRole, type Caller } from '../auth.ts';
 import { emailDocument } from '../email-document.ts';
 import { protectedZip } from '../raw-zip.ts';
 import { REPORT_STATUSES, type ReportStatus, type StoredReport } from '../store/types.ts';
+import { defang } from '../../intel/defang.ts';
 import type { Verdict } from '../../verdict/verdict.ts';
 import { allow, type ApiContext } from './context.ts';
 
@@ -87,6 +88,8 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ApiContext): voi
       error: r.error,
       decision: r.decision,
       preview: r.preview,
+      /** The IOCs as people should see them: defanged, never a live link. */
+      iocsDefanged: (r.report?.iocs ?? []).map((i) => ({ ...i, defanged: defang(i.type, i.value) })),
       sample: { name: r.sample.name, sha256: r.sample.sha256, size: r.sample.size, contentType: r.sample.contentType },
       attempts: r.attempts,
       createdAt: r.createdAt,

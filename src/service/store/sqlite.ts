@@ -166,8 +166,14 @@ export class SqliteStore implements Store {
   async listReports(filter: ReportFilter): Promise<ReportSummary[]> {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.status) (where.push('status = ?'), args.push(filter.status));
-    if (filter.verdict) (where.push('verdict = ?'), args.push(filter.verdict));
+    if (filter.status) {
+      where.push('status = ?');
+      args.push(filter.status);
+    }
+    if (filter.verdict) {
+      where.push('verdict = ?');
+      args.push(filter.verdict);
+    }
     if (filter.reportedBy !== undefined) {
       where.push('id IN (SELECT report_id FROM reporters WHERE user_id = ?)');
       args.push(filter.reportedBy);
