@@ -59,7 +59,7 @@ const VARIANTS: [QakbotVariant, [string, string], string, number][] = [
 for (const [variant, names, variantName, recordBytes] of VARIANTS) {
   test(`Qakbot ${variant} in resources ${names.join('/')}: campaign, timestamp and every C2`, async () => {
     const r = await runAnalyzer(peAnalyzer, qakbotDll(variant, names, recordBytes), 'Invoice.dll');
-    const q = r.facts?.qakbot as Record<string, unknown>;
+    const q = r.facts!.qakbot as Record<string, unknown>;
     assert.equal(q.campaign, CAMPAIGN);
     assert.equal(q.timestamp, '2022-09-06T10:00:17Z');
     assert.equal(q.configVariant, variantName);
@@ -85,7 +85,7 @@ test('a verified configuration alone makes the report malicious', async () => {
 test('a renamed resource still decrypts, and says it was not a listed name', async () => {
   const pe = buildPe({ resources: [{ type: 10, name: 'ZZTOP', data: encryptQakbotBlob(CONFIG, 'powershel1-path') }] });
   const r = await runAnalyzer(peAnalyzer, pe);
-  assert.equal((r.facts?.qakbot as Record<string, unknown>).campaign, CAMPAIGN);
+  assert.equal((r.facts!.qakbot as Record<string, unknown>).campaign, CAMPAIGN);
   assert.match(r.findings!.find((f) => f.id === 'pe.qakbot.config')!.evidence, /unlisted resource "ZZTOP"/);
 });
 
