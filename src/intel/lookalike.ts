@@ -183,8 +183,13 @@ function brands() {
 
 /** True when the domain belongs to a well-known brand (so it is never a lookalike of any brand). */
 export function isBrandDomain(domain: string): boolean {
+  return brandsOwning(domain).length > 0;
+}
+
+/** The brands (rules/brands.yaml) that really use this domain: "sharepoint.com" → [microsoft, onedrive, sharepoint]. */
+export function brandsOwning(domain: string): string[] {
   const d = parseDomain(domain);
-  return d !== undefined && brands().some((b) => isSameOrSub(d, b.domains));
+  return d === undefined ? [] : brands().filter((b) => isSameOrSub(d, b.domains)).map((b) => b.name);
 }
 
 /** The well-known brand (rules/brands.yaml) `domain` imitates, and how; undefined for the brand's own domains. */

@@ -1,0 +1,152 @@
+// The html analyzer: HTML bodies and attachments. Renders the HTML to text and runs the same lure, password
+// and link logic as plain text, then looks at what only markup can do: anchors that show another domain than
+// they lead to, forms that collect passwords, meta refresh, text hidden from the reader. Smuggled blobs and
+// scripts are left to the smuggling analyzer: nothing here runs.
+
+import type { Analyzer, AnalyzerResult, FindingHit, LimitHit } from '../../engine/types.ts';
+import { BODY_FINDINGS, analyzeBodyText, decodeText, describeWhere } from '../text/body.ts';
+import { type FoundLink, normaliseLink } from '../text/links.ts';
+import { anchorMismatch } from './anchors.ts';
+import { renderHtml } from './render.ts';
+
+/** Hidden text shorter than this is a newsletter's preview line, not filler meant for spam filters. */
+const HIDDEN_TEXT_MIN_CHARS = 200;
+const MAX_EVIDENCE_ITEMS = 3;
+
+export const HTML_FINDINGS = {
+  'html.anchor-mismatch': {
+    title: 'A link shows one domain but leads to another',
+    score: 120,
+    attack: ['T1566.002', 'T1036'],
+    description: 'The reader trusts the address they see; the link goes elsewhere. Newsletters do this for click tracking.',
+  },
+  'html.anchor-impersonation': {
+    title: "A link shows a brand's or our own address but leads elsewhere",
+    score: 300,
+    attack: ['T1566.002', 'T1036'],
+    description: 'Showing a trusted address over a foreign link is how credential phishing gets its click.',
+  },
+  'html.form.credentials-external': {
+    title: 'A form sends a password to another site',
+    score: 400,
+    attack: ['T1566.001', 'T1056.003'],
+    description: 'An HTML attachment or body with a password field posting off-site is a credential-harvesting page.',
+  },
+  'html.form.password': {
+    title: 'A password field in mail content',
+    score: 150,
+    attack: ['T1056.003'],
+    description: 'Legitimate mail never asks for a password inside the message or its attachments.',
+  },
+  'html.meta-refresh': {
+    title: 'The page redirects itself to another address',
+    score: 150,
+    attack: ['T1566.001'],
+    description: 'An HTML attachment that redirects at once is a hop to a phishing or download page.',
+  },
+  'html.hidden-text': {
+    title: 'Text hidden from the reader',
+    score: 50,
+    attack: ['T1027'],
+    description: 'Large blocks of invisible text are used to sway spam filters.',
+  },
+};
+
+/** Makes a URL from markup absolute, against <base href> or the page's own URL; drops what is not a web link. */
+function absolute(url: string, base: string | undefined): string | undefined {
+  if (/^(?:javascript|data|mailto|tel|cid|about|blob|file):/i.test(url.trim())) return undefined;
+  try {
+    return new URL(url, base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+export const htmlAnalyzer: Analyzer = {
+  name: 'html',
+  findings: { ...BODY_FINDINGS, ...HTML_FINDINGS },
+  analyze(artifact, ctx): AnalyzerResult {
+    const where = describeWhere(artifact);
+    const page = renderHtml(decodeText(artifact.data), ctx.signal);
+    const pageUrl = typeof artifact.meta.url === 'string' ? artifact.meta.url : undefined;
+    const base = absolute(page.baseHref ?? '', pageUrl) ?? pageUrl;
+    const findings: FindingHit[] = [];
+    const limits: LimitHit[] = [];
+    const errors: string[] = [];
+    if (page.truncated) errors.push(`HTML only partly read: ${page.truncated}`);
+
+    const links: FoundLink[] = [];
+    for (const { url, via } of page.urls) {
+      const abs = absolute(url, base);
+      const link = abs && normaliseLink(abs, via);
+      if (link) links.push(link);
+    }
+    const anchorTexts = new Map<string, string>();
+    const mismatches = new Map<string, string[]>(); // finding id → evidence
+    for (const anchor of page.anchors) {
+      const abs = absolute(anchor.href, base);
+      const link = abs && normaliseLink(abs, 'href');
+      if (!link) continue;
+      if (anchor.text && !anchorTexts.has(link.url)) anchorTexts.set(link.url, anchor.text.slice(0, 200));
+      const mismatch = anchorMismatch(anchor.text, link.url, ctx.config.ownDomains);
+      if (mismatch) {
+        const id = mismatch.impersonates ? 'html.anchor-impersonation' : 'html.anchor-mismatch';
+        const list = mismatches.get(id) ?? [];
+        list.push(`link text shows "${mismatch.shown}" but goes to ${link.url}${mismatch.impersonates ? ` (shown: ${mismatch.impersonates})` : ''}`);
+        mismatches.set(id, list);
+      }
+    }
+    // One finding per kind of mismatch: a newsletter with thirty tracked links is one fact, not thirty.
+    for (const [id, list] of mismatches) {
+      const more = list.length > MAX_EVIDENCE_ITEMS ? `; and ${list.length - MAX_EVIDENCE_ITEMS} more` : '';
+      findings.push({ id, evidence: list.slice(0, MAX_EVIDENCE_ITEMS).join('; ') + more });
+    }
+    for (const link of links) {
+      const text = anchorTexts.get(link.url);
+      if (text) link.anchorText = text;
+    }
+
+    const pageHost = hostOf(pageUrl);
+    for (const form of page.forms) {
+      if (form.passwordFields === 0) continue;
+      const action = form.action ? absolute(form.action, base) : undefined;
+      const actionHost = hostOf(action);
+      const fields = form.inputs.length > 0 ? ` (fields: ${form.inputs.join(', ')})` : '';
+      if (actionHost && actionHost !== pageHost) {
+        findings.push({ id: 'html.form.credentials-external', evidence: `form ${form.method.toUpperCase()} ${action} with a password field${fields}` });
+      } else {
+        findings.push({ id: 'html.form.password', evidence: `password field in ${where}${form.action ? `, form action "${form.action}"` : ''}${fields}` });
+      }
+    }
+
+    for (const link of links) {
+      if (link.via !== 'meta refresh') continue;
+      if (hostOf(link.url) !== pageHost) findings.push({ id: 'html.meta-refresh', evidence: `meta refresh to ${link.url}` });
+    }
+
+    if (page.hiddenText.length >= HIDDEN_TEXT_MIN_CHARS) {
+      findings.push({ id: 'html.hidden-text', evidence: `${page.hiddenText.length} characters hidden: "${page.hiddenText.slice(0, 160)}…"` });
+    }
+
+    // An HTML attachment's title is part of what the reader sees ("Sign in to your account").
+    const text = artifact.relation !== 'body' && page.title ? `${page.title}\n${page.text}` : page.text;
+    const body = analyzeBodyText(text, where, ctx, links);
+    return {
+      findings: [...body.findings, ...findings],
+      children: body.children,
+      context: { passwords: body.passwords },
+      limits: [...body.limits, ...limits],
+      errors,
+      facts: { ...body.facts, ...(page.title ? { title: page.title.slice(0, 200) } : {}), ...(page.forms.length ? { forms: page.forms.length } : {}) },
+    };
+  },
+};

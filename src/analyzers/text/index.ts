@@ -1,0 +1,24 @@
+// The text analyzer: plain-text bodies (kind text, relation body), text attachments and calendar invites.
+// Raises lures and a stated password, publishes password candidates, and hands every link on as a url child.
+
+import type { Analyzer, AnalyzerResult } from '../../engine/types.ts';
+import { BODY_FINDINGS, analyzeBodyText, decodeText, describeWhere } from './body.ts';
+import { readableCalendar } from './calendar.ts';
+
+export const textAnalyzer: Analyzer = {
+  name: 'text',
+  findings: BODY_FINDINGS,
+  analyze(artifact, ctx): AnalyzerResult {
+    const raw = decodeText(artifact.data);
+    const text = artifact.kind === 'calendar' ? readableCalendar(raw) : raw;
+    const where = describeWhere(artifact);
+    const body = analyzeBodyText(text, where, ctx);
+    return {
+      findings: body.findings,
+      children: body.children,
+      context: { passwords: body.passwords },
+      limits: body.limits,
+      facts: body.facts,
+    };
+  },
+};
