@@ -1,0 +1,66 @@
+// Reads one Outlook .msg in a worker thread. msgreader follows the compound file's sector chains without
+// checking for cycles, so a hostile file can loop forever or fill memory; here that costs a worker the
+// parent terminates, never the analysis process. Plain JavaScript so the worker needs no TypeScript loader.
+import { parentPort, workerData } from 'node:worker_threads';
+import MsgReaderModule from '@kenjiuno/msgreader';
+import { decompressRTF } from '@kenjiuno/decompressrtf';
+
+const MsgReader = MsgReaderModule.default ?? MsgReaderModule;
+
+function read(bytes) {
+  const reader = new MsgReader(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const d = reader.getFileData();
+  if (d.error) return { error: d.error };
+  let rtf;
+  if (d.compressedRtf && d.compressedRtf.length > 0) {
+    try {
+      rtf = Uint8Array.from(decompressRTF(Array.from(d.compressedRtf)));
+    } catch {
+      rtf = undefined; // a broken RTF body only loses the HTML hidden in it
+    }
+  }
+  const attachments = [];
+  for (const a of d.attachments ?? []) {
+    try {
+      const data = reader.getAttachment(a);
+      let name = a.fileName || a.name || a.fileNameShort || data.fileName || '';
+      // msgreader names an attached Outlook item after its display name; keep one .msg extension.
+      if (a.innerMsgContent === true && name && !/\.msg$/i.test(name)) name += '.msg';
+      attachments.push({
+        name,
+        data: data.content,
+        mimeType: a.attachMimeTag || '',
+        innerMsg: a.innerMsgContent === true,
+        hidden: a.attachmentHidden === true,
+      });
+    } catch (err) {
+      attachments.push({ name: a.fileName || a.name || '', error: String(err && err.message ? err.message : err) });
+    }
+  }
+  return {
+    subject: d.subject,
+    messageClass: d.messageClass,
+    senderName: d.senderName,
+    senderEmail: d.senderEmail,
+    senderSmtpAddress: d.senderSmtpAddress,
+    sentRepresentingSmtpAddress: d.sentRepresentingSmtpAddress,
+    headers: d.headers,
+    body: d.body,
+    bodyHtml: d.bodyHtml,
+    html: d.html,
+    internetCodepage: d.internetCodepage,
+    messageId: d.messageId,
+    clientSubmitTime: d.clientSubmitTime,
+    messageDeliveryTime: d.messageDeliveryTime,
+    recipients: (d.recipients ?? []).map((r) => ({ name: r.name, email: r.email, smtpAddress: r.smtpAddress, recipType: r.recipType })),
+    rtf,
+    attachments,
+  };
+}
+
+try {
+  const out = read(workerData);
+  parentPort.postMessage({ ok: true, value: out });
+} catch (err) {
+  parentPort.postMessage({ ok: false, error: String(err && err.message ? err.message : err) });
+}
