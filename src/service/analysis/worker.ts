@@ -16,7 +16,8 @@ let opened: OpenServices | undefined;
 let config: Extract<ToWorker, { type: 'init' }>['config'] | undefined;
 
 function send(message: FromWorker): void {
-  process.send?.(message);
+  // The service may be gone (shut down or killed); a result nobody reads is not an error worth a crash.
+  if (process.connected) process.send?.(message, undefined, {}, () => {});
 }
 
 process.on('message', (message: ToWorker) => {
