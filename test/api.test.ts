@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BlobReader, Uint8ArrayWriter, ZipReader } from '@zip.js/zip.js';
+import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader } from '@zip.js/zip.js';
 import { call, reportWrapper, rfc822, startTestService, submitEmail, waitFor, type TestService } from './helpers/service.ts';
 
 let svc: TestService;
@@ -110,7 +110,7 @@ test('the raw sample comes back as a ZIP that opens with the password "infected"
   const res = await call(base, 'GET', `/api/reports/${json.id}/raw`, { token: analyst });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'application/zip');
-  const reader = new ZipReader(new BlobReader(new Blob([res.body])));
+  const reader = new ZipReader(new Uint8ArrayReader(res.body));
   const [entry] = await reader.getEntries();
   assert.ok(entry && !entry.directory);
   assert.equal(entry.encrypted, true);
