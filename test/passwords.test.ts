@@ -36,6 +36,15 @@ test('ordinary prose around the word password states nothing', () => {
   assert.deepEqual(stated('We will never ask for your password.'), []);
 });
 
+test('labels inside URLs are parameters; meeting and Wi-Fi passwords are not archive passwords', () => {
+  assert.deepEqual(stated('Join https://zoom.example/j/123?pwd=abcDEF1 now'), []);
+  assert.deepEqual(stated('see /reset/password/xyz'), []);
+  const [meeting] = statedPasswords('Meeting password: Xk29ab');
+  assert.equal(meeting?.value, 'Xk29ab');
+  assert.equal(meeting?.strong, false);
+  assert.equal(statedPasswords('Guest Wi-Fi password: Coffee2024')[0]?.strong, false);
+});
+
 test('weak labels are stated but marked weak', () => {
   const [zip] = statedPasswords('Zip code: 12345');
   assert.equal(zip?.value, '12345');

@@ -39,13 +39,19 @@ export function linkChild(link: FoundLink): ChildArtifact {
  * Lures, passwords and links of one body. `extraLinks` are links the caller found in markup (href, action, …);
  * they come first, then links written in the text, each URL once, at most `maxLinks` in all.
  */
-export function analyzeBodyText(text: string, where: string, ctx: AnalysisContext, extraLinks: readonly FoundLink[] = []): BodyResult {
+export function analyzeBodyText(
+  text: string,
+  where: string,
+  ctx: AnalysisContext,
+  extraLinks: readonly FoundLink[] = [],
+  options: { archivePasswordFinding?: boolean } = {},
+): BodyResult {
   const findings: FindingHit[] = lureFindingHits(text, where);
   const limits: LimitHit[] = [];
 
   const passwords = passwordCandidates(text, where);
   const strong = statedPasswords(text).filter((s) => s.strong);
-  if (strong.length > 0) {
+  if (strong.length > 0 && options.archivePasswordFinding !== false) {
     findings.push({
       id: 'email.password-in-body',
       evidence: `${where}: ${strong.map((s) => `${s.label} ${s.value}`).join('; ')}`,

@@ -16,6 +16,7 @@ interface LabelsFile {
   separators: string[];
   copulas: string[];
   maxWordsBeforeColon: number;
+  notArchive?: string[];
 }
 
 /** A password the text states after a label, with what an analyst needs to judge it. */
@@ -66,6 +67,7 @@ interface CompiledLabels {
   separators: string[];
   copulas: string[];
   maxWords: number;
+  notArchive: Set<string>;
 }
 
 let compiled: CompiledLabels | undefined;
@@ -93,6 +95,7 @@ function compile(): CompiledLabels {
     separators: file.separators,
     copulas: [...file.copulas].sort((a, b) => b.length - a.length),
     maxWords: file.maxWordsBeforeColon,
+    notArchive: new Set((file.notArchive ?? []).map((w) => w.toLowerCase())),
   };
   return compiled;
 }
@@ -170,6 +173,24 @@ function looksLikePassword(value: string): boolean {
   return /[^\p{L}]/u.test(value) || /\p{Lu}/u.test(value.slice(1));
 }
 
+const MAX_URL_LOOKBACK = 2048;
+
+/** "…/j/123?pwd=abc": a label inside a URL or a path is a parameter, not a statement. */
+function insideUrl(text: string, at: number): boolean {
+  if (/[?&/=#._@-]/.test(text.charAt(at - 1))) return true;
+  // Look back a bounded distance only: a search to the start of the text for every label would be quadratic.
+  let start = at;
+  while (start > 0 && at - start < MAX_URL_LOOKBACK && !/\s/.test(text.charAt(start - 1))) start--;
+  const token = text.slice(start, at);
+  return /^(?:[a-z][a-z0-9+.-]*:\/\/|www\.)/i.test(token) || token.includes('://');
+}
+
+/** The word right before a position, lower-cased: "Meeting password" → "meeting". */
+function wordBefore(text: string, at: number): string {
+  const m = /([\p{L}\p{N}-]+)[^\S\n]*$/u.exec(text.slice(Math.max(0, at - 40), at));
+  return m?.[1]?.toLowerCase() ?? '';
+}
+
 /** Passwords the text states after a label, in order of appearance, each value once. */
 export function statedPasswords(text: string): StatedPassword[] {
   const labels = compile();
@@ -178,18 +199,18 @@ export function statedPasswords(text: string): StatedPassword[] {
   const out = new Map<string, StatedPassword>();
   for (let m = finder.exec(scanned); m && out.size < MAX_STATED; m = finder.exec(scanned)) {
     const rule = labels.byLabel.get(normaliseLabel(m[0]));
-    if (!rule) continue;
+    if (!rule || insideUrl(scanned, m.index)) continue;
     const afterLabel = m.index + m[0].length;
     let { pos, colon, punctuation } = consumeSeparators(scanned, afterLabel, labels);
-    if (pos < 0) {
-      // "Password for the archive: abc": a few words, then a colon or "is".
+    if (pos < 0 && /^[^\n:：=]{0,80}[:：=]/u.test(scanned.slice(afterLabel, afterLabel + 82))) {
+      // "Password for the archive: abc": a few words, then a colon.
       let p = skipSpaces(scanned, afterLabel);
       for (let w = 0; w < labels.maxWords && pos < 0; w++) {
         const word = WORD.exec(scanned.slice(p, p + 80));
         if (!word) break;
         p += word[0].length;
         const sep = consumeSeparators(scanned, p, labels);
-        if (sep.pos >= 0 && sep.colon) ({ pos, colon, punctuation } = sep);
+        if (sep.pos >= 0 && sep.punctuation && sep.colon) ({ pos, colon, punctuation } = sep);
       }
     }
     if (pos < 0) {
@@ -211,7 +232,8 @@ export function statedPasswords(text: string): StatedPassword[] {
     const value = read.value;
     if (out.has(value)) continue;
     const label = scanned.slice(m.index, Math.min(pos, m.index + 40)).replace(/\s+/g, ' ').trim();
-    out.set(value, { value, label, strong: rule.strong });
+    const strong = rule.strong && !labels.notArchive.has(wordBefore(scanned, m.index));
+    out.set(value, { value, label, strong });
     finder.lastIndex = Math.max(finder.lastIndex, pos);
   }
   return [...out.values()];
