@@ -4,6 +4,7 @@
 import type { EngineConfig, Services } from './engine/types.ts';
 import { fetcherFactory } from './fetch/service.ts';
 import { openMailDns } from './analyzers/mail/dns.ts';
+import { yaraServiceFactory } from './analyzers/yara/service.ts';
 
 export interface OpenServices {
   services: Services;
@@ -14,7 +15,7 @@ export interface OpenServices {
 export type ServiceFactory = (config: EngineConfig) => Promise<{ name: string; service: unknown; close?: () => Promise<void> | void }>;
 
 // Adding a service: write its factory beside the code that uses it and list it here.
-const factories: ServiceFactory[] = [fetcherFactory, openMailDns];
+const factories: ServiceFactory[] = [fetcherFactory, openMailDns, yaraServiceFactory];
 
 export async function openServices(config: EngineConfig): Promise<OpenServices> {
   const services: Services = {};

@@ -6,8 +6,9 @@ import { emailAnalyzer } from './mail/email.ts';
 import { msgAnalyzer } from './mail/msg.ts';
 import { downloadAnalyzer } from './download/index.ts';
 import { peAnalyzer } from './pe/index.ts';
+import { yaraAnalyzer } from './yara/index.ts';
 import { textAnalyzer } from './text/index.ts';
 import { htmlAnalyzer } from './html/index.ts';
 import { urlAnalyzer } from './url/index.ts';
 
-export const analyzers: Analyzer[] = [emailAnalyzer, msgAnalyzer, downloadAnalyzer, peAnalyzer, textAnalyzer, htmlAnalyzer, urlAnalyzer];
+export const analyzers: Analyzer[] = [emailAnalyzer, msgAnalyzer, downloadAnalyzer, peAnalyzer, yaraAnalyzer, textAnalyzer, htmlAnalyzer, urlAnalyzer];
