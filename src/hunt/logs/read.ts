@@ -82,7 +82,7 @@ async function* eventsOf(
     if (r.done) break;
     head.push(r.value);
     if (!first && r.value.text.trim()) first = r.value;
-    if (first && (first.text.trimStart()[0] === '{' || first.text.trimStart()[0] === '[' || first.text.startsWith('#'))) break;
+    if (first && (first.text.trimStart()[0] === '{' || first.text.trimStart()[0] === '[' || isZeekHeader(first.text))) break;
     if (first && head.length >= 1 && pickLineShape(mappings, head)) break;
   }
   if (!first) return;
@@ -93,7 +93,7 @@ async function* eventsOf(
     return { ...shape.toEvent(record), file, line, raw };
   };
 
-  if (t.startsWith('#')) {
+  if (isZeekHeader(t)) {
     for await (const row of zeekRows(all)) {
       const shape = (row.path && mappings.zeekShapes.get(row.path)) || mappings.jsonShapes.find((s) => s.spec.detect.zeek && jsonMatches(s, row.value));
       if (!shape) {
@@ -126,7 +126,8 @@ async function* eventsOf(
     }
     return;
   }
-  const header = first.text.split(',').map((h) => h.trim().replace(/^"|"$/g, '').replace(/^\uFEFF/, ''));
+  const headerLine = head.find((l) => l.text.trim() && !l.text.startsWith('#')) ?? first;
+  const header = headerLine.text.split(',').map((h) => h.trim().replace(/^"|"$/g, '').replace(/^\uFEFF/, ''));
   const csvShape = mappings.csvShapes.find((s) => s.spec.detect.csv!.any.some((k) => header.includes(k)));
   if (csvShape) {
     for await (const row of csvRows(all)) {
@@ -155,6 +156,10 @@ async function* eventsOf(
     return;
   }
   fail(first.line, `no reader for ${lineShape.name}`);
+}
+
+function isZeekHeader(text: string): boolean {
+  return /^#(separator|fields|path|set_separator)\b/.test(text);
 }
 
 function pickLineShape(mappings: Mappings, head: Line[]): Shape | undefined {
