@@ -213,8 +213,12 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
     }
   }
 
-  // Web clients that map to a host with telemetry inherit nothing but their host name; the rest are uncovered.
+  // One person seen by the proxy (user + IP) and by DNS (IP only) is one clicker: names follow the IP, and
+  // an IP seen by endpoint telemetry gets its host name.
+  const ipToUser = new Map<string, string>();
+  for (const w of result.clickers) if (w.user && w.client) ipToUser.set(w.client, w.user);
   for (const w of [...result.clickers, ...result.downloaders]) {
+    if (!w.user && w.client) w.user = ipToUser.get(w.client) ?? null;
     if (!w.host && w.client) w.host = ipToHost.get(w.client) ?? null;
   }
   for (const [name, h] of hosts) {
