@@ -5,10 +5,11 @@ import type { Analyzer } from '../engine/types.ts';
 import { emailAnalyzer } from './mail/email.ts';
 import { msgAnalyzer } from './mail/msg.ts';
 import { downloadAnalyzer } from './download/index.ts';
+import { archiveAnalyzer } from './archive/index.ts';
 import { peAnalyzer } from './pe/index.ts';
 import { yaraAnalyzer } from './yara/index.ts';
 import { textAnalyzer } from './text/index.ts';
 import { htmlAnalyzer } from './html/index.ts';
 import { urlAnalyzer } from './url/index.ts';
 
-export const analyzers: Analyzer[] = [emailAnalyzer, msgAnalyzer, downloadAnalyzer, peAnalyzer, yaraAnalyzer, textAnalyzer, htmlAnalyzer, urlAnalyzer];
+export const analyzers: Analyzer[] = [emailAnalyzer, msgAnalyzer, downloadAnalyzer, archiveAnalyzer, peAnalyzer, yaraAnalyzer, textAnalyzer, htmlAnalyzer, urlAnalyzer];

@@ -1,0 +1,52 @@
+// Runs 7-Zip (WebAssembly, in-memory file system) in a worker thread, so a long unpack never blocks the
+// engine's event loop and the analysis timer can end it with worker.terminate(). Plain JavaScript because
+// workers do not inherit the tsx loader. Nothing here touches the host's disk: 7-Zip sees only its MEMFS.
+//
+// in:  { data, ext, runs: string[][], stopOnSuccess, collect }
+// out: { results: [{ code, lines }], files: [{ path, data }] }
+
+import { parentPort, workerData } from 'node:worker_threads';
+import SevenZip from '7z-wasm';
+
+const ARCHIVE = '/in/archive';
+
+async function runOnce(data, ext, args, collect) {
+  const lines = [];
+  const sevenZip = await SevenZip({ print: (s) => lines.push(s), printErr: (s) => lines.push(s), stdin: () => null });
+  sevenZip.FS.mkdir('/in');
+  sevenZip.FS.mkdir('/out');
+  const path = ext ? `${ARCHIVE}.${ext}` : ARCHIVE;
+  sevenZip.FS.writeFile(path, data);
+  let code;
+  try {
+    code = sevenZip.callMain(args.map((a) => (a === '{archive}' ? path : a)));
+  } catch (err) {
+    code = 2;
+    lines.push(`ERROR: ${err instanceof Error ? err.message : 'the unpacker stopped'}`);
+  }
+  const files = [];
+  if (collect) walk(sevenZip.FS, '/out', '', files);
+  return { code: code ?? 0, lines, files };
+}
+
+/** Regular files only: links inside an image point nowhere real (MEMFS), and are skipped anyway. */
+function walk(fs, dir, prefix, files) {
+  for (const name of fs.readdir(dir)) {
+    if (name === '.' || name === '..') continue;
+    const full = `${dir}/${name}`;
+    const stat = fs.lstat(full);
+    if (fs.isDir(stat.mode)) walk(fs, full, `${prefix}${name}/`, files);
+    else if (fs.isFile(stat.mode)) files.push({ path: `${prefix}${name}`, data: fs.readFile(full) });
+  }
+}
+
+const { data, ext, runs, stopOnSuccess, collect } = workerData;
+const results = [];
+let files = [];
+for (const args of runs) {
+  const r = await runOnce(data, ext, args, collect);
+  results.push({ code: r.code, lines: r.lines });
+  files = r.files;
+  if (stopOnSuccess && r.code === 0) break;
+}
+parentPort.postMessage({ results, files }, files.map((f) => f.data.buffer));

@@ -1,0 +1,171 @@
+// The archive analyzer through the engine: passwords from the email open encrypted archives (and the report
+// says which opened which), archives nothing opens still show their member names, and hostile archives end
+// bounded and reported.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { archiveAnalyzer } from '../src/analyzers/archive/index.ts';
+import { defaultConfig } from '../src/config.ts';
+import { analyzeSubmission } from '../src/engine/submission.ts';
+import type { Analyzer, EngineConfig } from '../src/engine/types.ts';
+import { buildReport } from '../src/verdict/report.ts';
+import { make7z, makeGzip } from './generators/archive.ts';
+import { makeZip, nestedZip, rawZip, storedEntry, zerosZip } from './generators/zip.ts';
+
+const JS = 'var sh = new ActiveXObject("WScript.Shell"); sh.Run("powershell -enc SQBFAFgA");';
+
+/**
+ * A stand-in for the email analyzer: publishes the body's stated password (and a few body words) to the
+ * shared context and hands over the attachment, as the real one does.
+ */
+function mailWith(attachment: { name: string; data: Uint8Array }, stated?: string, words: string[] = []): Analyzer {
+  return {
+    name: 'email',
+    findings: {},
+    analyze: () => ({
+      context: {
+        passwords: [
+          ...(stated ? [{ value: stated, source: "email body after 'Password:'", stated: true }] : []),
+          ...words.map((w) => ({ value: w, source: 'email body word', stated: false })),
+        ],
+      },
+      children: [{ relation: 'attachment' as const, name: attachment.name, data: attachment.data }],
+    }),
+  };
+}
+
+async function run(attachment: { name: string; data: Uint8Array }, stated?: string, options: { words?: string[]; limits?: Partial<EngineConfig['limits']> } = {}) {
+  const config = defaultConfig();
+  Object.assign(config.limits, options.limits ?? {});
+  const email = new TextEncoder().encode('From: billing@example.com\nSubject: invoice\n\nsee attached');
+  const result = await analyzeSubmission({ name: 'report.eml', data: email }, { config, analyzers: [mailWith(attachment, stated, options.words), archiveAnalyzer] });
+  return buildReport(result);
+}
+
+const ids = (report: Awaited<ReturnType<typeof run>>) => report.findings.map((f) => f.id);
+
+for (const encryption of ['zipcrypto', 'aes256'] as const) {
+  test(`a ${encryption} ZIP opens with the password stated in the body; the report says which opened which`, async () => {
+    const zip = await makeZip([{ name: 'Invoice_4411.js', data: JS }], { password: 'Qx-4411', encryption });
+    const report = await run({ name: 'Invoice_4411.zip', data: zip }, 'Qx-4411', { words: ['see', 'attached'] });
+    const archive = report.artifacts.find((a) => a.kind === 'zip')!;
+    const script = report.artifacts.find((a) => a.name === 'Invoice_4411.js')!;
+    assert.equal(script.parent, archive.id);
+    assert.equal(script.relation, 'extracted');
+    assert.equal(script.kind, 'jscript');
+    assert.deepEqual(report.passwords, [{ value: 'Qx-4411', source: "email body after 'Password:'", opened: [archive.id] }]);
+    assert.ok(ids(report).includes('archive.encrypted.password-in-body'));
+    assert.ok(ids(report).includes('archive.script-member'));
+    assert.equal(report.verdict, 'malicious', 'password from the body + a script inside');
+  });
+}
+
+test('a ZipCrypto password that passes the one-byte check is rejected by the CRC; the right one wins', async () => {
+  const zip = await makeZip([{ name: 'a.js', data: JS.repeat(20) }], { password: 'right-one' });
+  // ~1 in 256 wrong passwords passes ZipCrypto's header check; 600 wrong candidates make that all but certain.
+  const words = Array.from({ length: 600 }, (_, i) => `wrong${i}`);
+  const report = await run({ name: 'a.zip', data: zip }, undefined, { words: [...words, 'right-one'], limits: { maxPasswordTries: 1000 } });
+  assert.deepEqual(report.passwords.map((p) => [p.value, p.opened.length]), [['right-one', 1]]);
+  assert.equal(report.artifacts.find((a) => a.name === 'a.js')?.size, JS.length * 20);
+});
+
+test('an encrypted ZIP that nothing opens is a finding with its member names, and alone stays benign', async () => {
+  const zip = await makeZip([{ name: 'Q3 report.pdf', data: '%PDF-1.7 …' }, { name: 'notes/readme.txt', data: 'hello' }], { password: 'not-in-the-mail' });
+  const report = await run({ name: 'files.zip', data: zip }, 'something-else');
+  const unopened = report.findings.find((f) => f.id === 'archive.encrypted.unopened')!;
+  assert.match(unopened.evidence, /Q3 report\.pdf/);
+  assert.match(unopened.evidence, /notes\/readme\.txt/);
+  assert.equal(report.artifacts.length, 2, 'no members extracted');
+  assert.equal(report.errors.length, 0);
+  assert.equal(report.verdict, 'benign', '"encrypted archive" alone must not make mail suspicious');
+});
+
+test('the default passwords open a corpus-style ZIP, without the password-in-body finding', async () => {
+  const zip = await makeZip([{ name: 'sample.txt', data: 'plain' }], { password: 'infected' });
+  const report = await run({ name: 'sample.zip', data: zip });
+  assert.deepEqual(report.passwords.map((p) => p.value), ['infected']);
+  assert.ok(!ids(report).includes('archive.encrypted.password-in-body'));
+});
+
+test('a 7z with encrypted member names opens with the body password, and the names appear', async () => {
+  const sevenZip = await make7z([{ name: 'docs/invoice.wsf', data: '<job><script language="JScript">WScript.Echo(1)</script></job>' }], { password: '8812', encryptNames: true });
+  const report = await run({ name: 'invoice.7z', data: sevenZip }, '8812');
+  const archive = report.artifacts.find((a) => a.kind === '7z')!;
+  assert.deepEqual(report.passwords[0]!.opened, [archive.id]);
+  assert.ok(report.artifacts.some((a) => a.name === 'docs/invoice.wsf' && a.parent === archive.id));
+  assert.ok(ids(report).includes('archive.encrypted.password-in-body'));
+});
+
+test('a 7z with encrypted names that nothing opens says the names are hidden too', async () => {
+  const sevenZip = await make7z([{ name: 'x.js', data: JS }], { password: 'secret', encryptNames: true });
+  const report = await run({ name: 'x.7z', data: sevenZip }, 'nope');
+  assert.match(report.findings.find((f) => f.id === 'archive.encrypted.unopened')!.evidence, /names are encrypted/);
+});
+
+test('gzip unpacks to its stored name', async () => {
+  const report = await run({ name: 'payload.gz', data: makeGzip('run.js', JS) });
+  assert.ok(report.artifacts.some((a) => a.name === 'run.js' && a.kind === 'jscript'));
+});
+
+test('a member of 1 GiB of zeros stops at the cap, is reported, and never costs the gigabyte', async () => {
+  const zip = await zerosZip('zeros.bin', 1024 ** 3);
+  const before = process.memoryUsage().arrayBuffers;
+  const report = await run({ name: 'bomb.zip', data: zip }, undefined, { limits: { maxMemberBytes: 8 * 1024 * 1024 } });
+  const grown = process.memoryUsage().arrayBuffers - before;
+  assert.ok(ids(report).includes('archive.compression-bomb'));
+  assert.ok(report.limits.some((l) => l.limit === 'maxMemberBytes' || l.limit === 'maxCompressionRatio'));
+  const member = report.artifacts.find((a) => a.name === 'zeros.bin')!;
+  assert.ok(member.size <= 8 * 1024 * 1024, `kept ${member.size} bytes`);
+  assert.ok(grown < 256 * 1024 * 1024, `memory grew by ${grown} bytes`);
+});
+
+test('the compression ratio guard cuts a member that unpacks beyond its ratio', async () => {
+  const zip = await zerosZip('filler.bin', 64 * 1024 * 1024);
+  const report = await run({ name: 'r.zip', data: zip }, undefined, { limits: { maxCompressionRatio: 50 } });
+  assert.ok(report.limits.some((l) => l.limit === 'maxCompressionRatio'));
+  const member = report.artifacts.find((a) => a.name === 'filler.bin')!;
+  assert.ok(member.size < 64 * 1024 * 1024);
+});
+
+test('64 levels of ZIP in ZIP end at the depth limit, reported', async () => {
+  const report = await run({ name: 'nest.zip', data: await nestedZip(64) });
+  assert.ok(report.limits.some((l) => l.limit === 'maxDepth'));
+  assert.ok(report.findings.some((f) => f.id === 'limit.maxDepth'));
+  assert.equal(Math.max(...report.artifacts.map((a) => a.depth)), defaultConfig().limits.maxDepth);
+});
+
+test('traversal, absolute, drive and UNC member names are findings; children get safe relative names', async () => {
+  const zip = rawZip([
+    storedEntry('../../etc/cron.d/evil', 'x'),
+    storedEntry('/tmp/abs.txt', 'y'),
+    storedEntry('C:\\Users\\Public\\run.js', JS),
+    storedEntry('..\\..\\Startup\\a.lnk', 'z'),
+    storedEntry('\\\\evil\\share\\b.txt', 'w'),
+    storedEntry('fine/ok.txt', 'ok'),
+  ]);
+  const report = await run({ name: 't.zip', data: zip });
+  const evidence = report.findings.filter((f) => f.id === 'archive.unsafe-member-name').map((f) => f.evidence);
+  assert.equal(evidence.length, 5);
+  assert.ok(evidence.some((e) => e.startsWith('path traversal') && e.includes('../../etc/cron.d/evil')));
+  assert.ok(evidence.some((e) => e.startsWith('Windows drive path')));
+  assert.ok(evidence.some((e) => e.startsWith('UNC path')));
+  const names = report.artifacts.filter((a) => a.relation === 'extracted').map((a) => a.name);
+  assert.ok(names.includes('etc/cron.d/evil'));
+  assert.ok(names.includes('Users/Public/run.js'));
+  assert.ok(names.every((n) => !n.includes('..') && !n.startsWith('/')), names.join(' | '));
+});
+
+test('member count limit', async () => {
+  const zip = await makeZip(Array.from({ length: 30 }, (_, i) => ({ name: `f${i}.txt`, data: `file ${i}` })));
+  const report = await run({ name: 'many.zip', data: zip }, undefined, { limits: { maxArchiveMembers: 10 } });
+  assert.equal(report.artifacts.filter((a) => a.relation === 'extracted').length, 10);
+  assert.ok(report.limits.some((l) => l.limit === 'maxArchiveMembers'));
+});
+
+test('garbage behind a ZIP signature is a finding, not a crash', async () => {
+  const junk = new Uint8Array(4096).map((_, i) => (i * 7919) & 0xff);
+  junk.set([0x50, 0x4b, 0x03, 0x04]);
+  const report = await run({ name: 'broken.zip', data: junk });
+  assert.ok(ids(report).includes('archive.unreadable'));
+  assert.equal(report.errors.length, 0);
+});
