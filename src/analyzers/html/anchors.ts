@@ -17,9 +17,15 @@ export interface AnchorMismatch {
 // A domain or URL written in anchor text: "www.paypal.com", "https://portal.example.com/x".
 const SHOWN_DOMAIN = /(?:https?:\/\/)?((?:[\p{L}\p{N}-]+\.)+[\p{L}]{2,63})(?=[/:?#\s]|$)/iu;
 
+// Reserved names (RFC 2606/6761) are not on the public suffix list but are domains all the same.
+const RESERVED_TLDS = new Set(['example', 'test', 'invalid', 'localhost']);
+
+/** The registered domain of a host, only when its suffix is real: "invoice.pdf" in anchor text is a file name. */
 function registeredDomain(hostOrUrl: string): string | undefined {
   const p = parse(hostOrUrl);
-  return p.isIp ? (p.hostname ?? undefined) : p.isIcann && p.domain ? p.domain : undefined;
+  if (p.isIp) return p.hostname ?? undefined;
+  if (!p.domain || !p.publicSuffix) return undefined;
+  return p.isIcann || RESERVED_TLDS.has(p.publicSuffix) ? p.domain : undefined;
 }
 
 /** The mismatch an anchor shows, if any. `href` must already be absolute and unwrapped. */

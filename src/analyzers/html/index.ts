@@ -7,7 +7,7 @@ import type { Analyzer, AnalyzerResult, FindingHit, LimitHit } from '../../engin
 import { BODY_FINDINGS, analyzeBodyText, decodeText, describeWhere } from '../text/body.ts';
 import { type FoundLink, normaliseLink } from '../text/links.ts';
 import { anchorMismatch } from './anchors.ts';
-import { renderHtml } from './render.ts';
+import { MAX_NESTING, renderHtml } from './render.ts';
 
 /** Hidden text shorter than this is a newsletter's preview line, not filler meant for spam filters. */
 const HIDDEN_TEXT_MIN_CHARS = 200;
@@ -83,6 +83,7 @@ export const htmlAnalyzer: Analyzer = {
     const limits: LimitHit[] = [];
     const errors: string[] = [];
     if (page.truncated) errors.push(`HTML only partly read: ${page.truncated}`);
+    if (page.nestingResets) errors.push(`HTML nested deeper than ${MAX_NESTING} elements: read on with the structure reset`);
 
     const links: FoundLink[] = [];
     for (const { url, via } of page.urls) {

@@ -32,6 +32,8 @@ export interface RenderedHtml {
   baseHref?: string;
   /** Set when a cap stopped the reading early. */
   truncated?: string;
+  /** How often nesting deeper than MAX_NESTING made the reader start afresh. */
+  nestingResets?: number;
 }
 
 /** HTML read per artifact. A mail body or a phishing page is far smaller; beyond this is padding. */
@@ -43,8 +45,13 @@ export const MAX_TEXT_CHARS = 2_000_000;
 const MAX_HIDDEN_CHARS = 20_000;
 const MAX_URLS = 5_000;
 const MAX_ANCHOR_TEXT = 300;
+// Anchors do not nest in valid HTML; a pile of unclosed ones must not make every text node cost more.
+const MAX_OPEN_ANCHORS = 8;
 const MAX_FORMS = 50;
-const CHUNK = 64 * 1024;
+const CHUNK = 16 * 1024;
+// htmlparser2 keeps open elements in an array it unshifts into, so each open tag costs the nesting depth.
+// Past this depth (browsers stop nesting near 512) the parser starts afresh: text is still read, structure reset.
+export const MAX_NESTING = 1_000;
 
 // Content never shown as text. <head> is not skipped as a whole: without a closing tag it would swallow the body.
 const SKIPPED = new Set(['script', 'style', 'template', 'title']);
@@ -130,7 +137,8 @@ export function renderHtml(html: string, signal?: AbortSignal): RenderedHtml {
           const value = attribs[attr];
           if (value !== undefined && !(name === 'form' && value.trim() === '')) addUrl(value, via);
         }
-        if (name === 'a' && attribs.href !== undefined) openAnchors.push({ href: attribs.href.trim(), text: '' });
+        if (name === 'a' && attribs.href !== undefined && openAnchors.length < MAX_OPEN_ANCHORS)
+          openAnchors.push({ href: attribs.href.trim(), text: '' });
         if (name === 'form' && out.forms.length < MAX_FORMS) {
           form = { action: (attribs.action ?? '').trim(), method: (attribs.method ?? 'get').toLowerCase(), passwordFields: 0, inputs: [] };
           out.forms.push(form);
@@ -187,7 +195,13 @@ export function renderHtml(html: string, signal?: AbortSignal): RenderedHtml {
 
   const input = html.length > MAX_HTML_CHARS ? html.slice(0, MAX_HTML_CHARS) : html;
   if (input.length < html.length) out.truncated = `read the first ${MAX_HTML_CHARS} of ${html.length} characters`;
-  for (let at = 0; at < input.length; at += CHUNK) {
+  for (let at = 0, end = 0; at < input.length; at = end) {
+    // Chunks end before a "<", so that a fresh start after a reset begins at a tag, not inside one.
+    end = Math.min(at + CHUNK, input.length);
+    if (end < input.length) {
+      const tagStart = input.lastIndexOf('<', end - 1);
+      if (tagStart > at) end = tagStart;
+    }
     if (elements > MAX_ELEMENTS) {
       out.truncated = `stopped after ${MAX_ELEMENTS} elements`;
       break;
@@ -196,7 +210,17 @@ export function renderHtml(html: string, signal?: AbortSignal): RenderedHtml {
       out.truncated = 'stopped: time is up';
       break;
     }
-    parser.write(input.slice(at, at + CHUNK));
+    parser.write(input.slice(at, end));
+    if (stack.length > MAX_NESTING) {
+      parser.reset();
+      stack.length = 0;
+      skipDepth = 0;
+      hiddenDepth = 0;
+      openAnchors.length = 0;
+      form = undefined;
+      inTitle = false;
+      out.nestingResets = (out.nestingResets ?? 0) + 1;
+    }
   }
   parser.end();
 
