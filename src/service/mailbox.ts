@@ -48,17 +48,25 @@ export class MailboxIntake {
     await this.polling?.catch(() => 0);
   }
 
-  /** One pass over the mailbox; returns how many messages were processed. */
+  /** One pass over the mailbox, after any pass in progress; returns how many messages it processed. */
   poll(): Promise<number> {
-    this.polling ??= this.pollOnce()
-      .then((n) => ((this.lastError = null), n))
+    const previous = this.polling ?? Promise.resolve(0);
+    const pass: Promise<number> = previous
+      .then(() => this.pollOnce())
+      .then((n) => {
+        this.lastError = null;
+        return n;
+      })
       .catch((err: unknown) => {
         this.lastError = (err as Error).message;
         process.stderr.write(`tacklebox serve: mailbox: ${this.lastError}\n`);
         return 0;
       })
-      .finally(() => (this.polling = undefined));
-    return this.polling;
+      .finally(() => {
+        if (this.polling === pass) this.polling = undefined;
+      });
+    this.polling = pass;
+    return pass;
   }
 
   private async pollOnce(): Promise<number> {
