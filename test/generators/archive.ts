@@ -1,7 +1,10 @@
 // 7z and gzip samples for tests, built at test time with 7-Zip (WebAssembly, in memory) and zlib.
 
-import SevenZip from '7z-wasm';
+import SevenZipImport, { type SevenZipModuleFactory } from '7z-wasm';
 import { gzipSync } from 'node:zlib';
+
+// The package's types describe an ES default export; Node loads its UMD build, whose default is the factory.
+const SevenZip = SevenZipImport as unknown as SevenZipModuleFactory;
 
 export interface ArchiveFile {
   name: string;
@@ -11,7 +14,7 @@ export interface ArchiveFile {
 /** A .7z of `files`; with a password, AES-256, and with `encryptNames` the header (member names) too. */
 export async function make7z(files: ArchiveFile[], options: { password?: string; encryptNames?: boolean } = {}): Promise<Uint8Array> {
   const log: string[] = [];
-  const sevenZip = await SevenZip({ print: (s) => log.push(s), printErr: (s) => log.push(s), stdin: () => null });
+  const sevenZip = await SevenZip({ print: (s) => log.push(s), printErr: (s) => log.push(s) });
   sevenZip.FS.mkdir('/src');
   const names: string[] = [];
   const made = new Set<string>();
@@ -29,7 +32,8 @@ export async function make7z(files: ArchiveFile[], options: { password?: string;
   const args = ['a', '-t7z', '/out.7z', ...names];
   if (options.password) args.push(`-p${options.password}`);
   if (options.encryptNames) args.push('-mhe=on');
-  const code = sevenZip.callMain(args);
+  // callMain is typed void but returns the exit status.
+  const code = sevenZip.callMain(args) as unknown as number | undefined;
   if (code !== 0 && code !== undefined) throw new Error(`7-Zip could not build the sample: ${log.join('\n')}`);
   return sevenZip.FS.readFile('/out.7z');
 }
