@@ -76,7 +76,8 @@ for (const [mail, render] of [
 }
 
 test('campaign counts from Zeek http.log and ECS proxy JSON agree with Squid', async () => {
-  for (const web of [{ 'http.log': gen.zeekHttpTsv(c) }, { 'proxy.json': gen.ecsProxyJson(c) }]) {
+  const webs: Record<string, string>[] = [{ 'http.log': gen.zeekHttpTsv(c) }, { 'proxy.json': gen.ecsProxyJson(c) }];
+  for (const web of webs) {
     const r = await huntCampaign({ 'trace.csv': gen.exchangeTraceCsv(c), 'dns.log': gen.zeekDnsJson(c), ...web });
     assert.equal(r.summary.downloaded, expected.downloaded);
     assert.equal(r.summary.clicked, expected.clicked);

@@ -87,7 +87,8 @@ export interface HuntResult {
     /** Recipients and web clients with no endpoint telemetry: not cleared, not condemned. */
     uncovered: string[];
   };
-  summary: { delivered: number; blocked: number; clicked: number; downloaded: number; infected: number; hostsWithTelemetry: number };
+  /** Totals; detections and suppressed are counted in full even when the lists are capped. */
+  summary: { detections: number; suppressed: number; delivered: number; blocked: number; clicked: number; downloaded: number; infected: number; hostsWithTelemetry: number };
 }
 
 export interface HuntOptions {
@@ -134,7 +135,7 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
     events: 0,
     detections: [], suppressed: [], recipients: [], clickers: [], downloaders: [], hosts: [],
     coverage: { sources: [], hosts: [], uncovered: [] },
-    summary: { delivered: 0, blocked: 0, clicked: 0, downloaded: 0, infected: 0, hostsWithTelemetry: 0 },
+    summary: { detections: 0, suppressed: 0, delivered: 0, blocked: 0, clicked: 0, downloaded: 0, infected: 0, hostsWithTelemetry: 0 },
   };
   const hosts = new Map<string, HostState>();
   const ipToHost = new Map<string, string>();
@@ -164,6 +165,8 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
     });
   };
 
+  let detectionCount = 0;
+  let suppressedCount = 0;
   for await (const e of readLogs(options.logs, { mappings, zipPassword: options.zipPassword, onFile })) {
     result.events++;
     let f = perFile.get(e.file);
@@ -185,31 +188,28 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
       const ip = str(e.fields.SourceIp);
       if (ip && category.includes('network_connection') && !ip.startsWith('127.') && ip !== '::1') ipToHost.set(ip, e.host.toUpperCase());
       endpointIndicators(e, ind, prove, result, maxListed);
-      for (const m of options.rules.match(e)) {
-        if (m.suppressedBy) {
-          if (result.suppressed.length < maxListed) {
-            result.suppressed.push({ rule: m.rule.id, title: m.rule.title, filter: m.suppressedBy.title, host: e.host ?? null, source: sourceOf(e) });
-          }
-          continue;
-        }
-        if (result.detections.length < maxListed) {
-          result.detections.push({
-            rule: m.rule.id, title: m.rule.title, level: m.rule.level, host: e.host ?? null, user: e.user ?? null,
-            time: e.time ?? null, source: sourceOf(e), what: clip(str(e.fields.CommandLine) ?? str(e.fields.Image) ?? str(e.fields.TargetFilename) ?? '') || null,
-          });
-        }
-        prove(e.host, stageOf(m.rule), `${m.rule.title}: ${clip(str(e.fields.CommandLine) ?? str(e.fields.Image) ?? '')} (${sourceOf(e)})`);
-      }
-      continue;
-    }
-    if (category.includes('mail')) mailEvent(e, ind, mappings, result);
+    } else if (category.includes('mail')) mailEvent(e, ind, mappings, result);
     else if (category.includes('proxy')) webEvent(e, ind, result);
     else if (category.includes('dns')) dnsEvent(e, ind, result);
-    else for (const m of options.rules.match(e)) {
-      // Rules for other sources (a generated proxy rule, a keyword rule) still report what they match.
-      if (!m.suppressedBy && result.detections.length < maxListed) {
-        result.detections.push({ rule: m.rule.id, title: m.rule.title, level: m.rule.level, host: e.host ?? null, user: e.user ?? null, time: e.time ?? null, source: sourceOf(e), what: null });
+
+    // Rules run on every source: the chain rules on endpoint events, generated proxy/DNS rules on web logs.
+    for (const m of options.rules.match(e)) {
+      if (m.suppressedBy) {
+        suppressedCount++;
+        if (result.suppressed.length < maxListed) {
+          result.suppressed.push({ rule: m.rule.id, title: m.rule.title, filter: m.suppressedBy.title, host: e.host ?? null, source: sourceOf(e) });
+        }
+        continue;
       }
+      detectionCount++;
+      const what = clip(str(e.fields.CommandLine) ?? str(e.fields.Image) ?? str(e.fields.TargetFilename) ?? str(e.fields['c-uri']) ?? str(e.fields.query) ?? '');
+      if (result.detections.length < maxListed) {
+        result.detections.push({
+          rule: m.rule.id, title: m.rule.title, level: m.rule.level, host: e.host ?? null, user: e.user ?? null,
+          time: e.time ?? null, source: sourceOf(e), what: what || null,
+        });
+      }
+      if (e.logsource.product === 'windows') prove(e.host, stageOf(m.rule), `${m.rule.title}: ${what} (${sourceOf(e)})`);
     }
   }
 
@@ -241,6 +241,8 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
 
   const distinct = (list: { recipient?: string }[]) => new Set(list.map((r) => r.recipient)).size;
   result.summary = {
+    detections: detectionCount,
+    suppressed: suppressedCount,
     delivered: distinct(result.recipients.filter((r) => r.outcome === 'delivered')),
     blocked: distinct(result.recipients.filter((r) => r.outcome === 'blocked')),
     clicked: new Set(result.clickers.map(whoClicked)).size,

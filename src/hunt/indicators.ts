@@ -97,6 +97,9 @@ function classify(v: string): string {
   return 'filename';
 }
 
+/** Artifact kinds that are files of the attack chain (archives, scripts, executables), not mail or text. */
+const PAYLOAD_KINDS = new Set(['pe', 'zip', '7z', 'rar', 'cab', 'iso', 'udf', 'vhd', 'vhdx', 'lnk', 'onenote', 'ole', 'jscript', 'jse', 'js', 'vbscript', 'vbs', 'vbe', 'wsf', 'hta', 'powershell', 'ps1', 'bat', 'cmd']);
+
 export function indicatorsFromReport(report: Report, into: Indicators = emptyIndicators()): Indicators {
   if (report.email?.messageId) into.messageIds.add(normaliseMessageId(report.email.messageId));
   if (report.email?.from && report.email.subject) {
@@ -113,8 +116,11 @@ export function indicatorsFromReport(report: Report, into: Indicators = emptyInd
     if (ioc.type === 'url' && (downloadedFrom.has(ioc.artifact) || ioc.role === 'payload-url')) into.payloadUrls.add(normaliseUrl(ioc.value));
   }
   for (const a of report.artifacts) {
-    if (a.relation === 'root') continue;
-    if (a.sha256 && ['pe', 'dll', 'jscript', 'vbscript', 'powershell', 'zip', 'hta', 'lnk', 'iso', '7z'].includes(a.kind)) into.sha256.add(a.sha256.toLowerCase());
+    if (a.relation === 'root' || !PAYLOAD_KINDS.has(a.kind)) continue;
+    // Payload files of the chain: their hashes show up in Sysmon's Hashes, their names in file events.
+    if (a.sha256) into.sha256.add(a.sha256.toLowerCase());
+    const name = a.name.split(/[\\/]/).pop() ?? '';
+    if (/^[^\s:?#]{1,120}\.[a-z0-9]{1,5}$/i.test(name) && !/^https?:/i.test(a.name)) into.filenames.add(name.toLowerCase());
   }
   return into;
 }

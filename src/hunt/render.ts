@@ -24,12 +24,12 @@ export function renderHunt(r: HuntResult): string {
     }
   }
   if (r.detections.length) {
-    out.push('', `Detections (${r.detections.length}):`);
+    out.push('', `Detections (${r.summary.detections}):`);
     for (const d of r.detections.slice(0, 30)) out.push(`  [${d.level}] ${d.title} on ${d.host ?? '?'} as ${d.user ?? '?'} at ${d.time ?? '?'}  (${d.source})`);
     if (r.detections.length > 30) out.push(`  … ${r.detections.length - 30} more (use --json)`);
   }
   if (r.suppressed.length) {
-    out.push('', `Suppressed by filters (${r.suppressed.length}):`);
+    out.push('', `Suppressed by filters (${r.summary.suppressed}):`);
     for (const x of r.suppressed.slice(0, 20)) out.push(`  ${x.title} on ${x.host ?? '?'}: filter "${x.filter}"  (${x.source})`);
   }
   if (r.recipients.length) {
