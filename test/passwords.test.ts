@@ -34,6 +34,7 @@ test('ordinary prose around the word password states nothing', () => {
   assert.deepEqual(stated('Your password is about to expire.'), []);
   assert.deepEqual(stated('Your boarding pass is ready'), []);
   assert.deepEqual(stated('We will never ask for your password.'), []);
+  assert.deepEqual(stated('If this was not you, reset your password at https://account.example/reset now.'), []);
 });
 
 test('labels inside URLs are parameters; meeting and Wi-Fi passwords are not archive passwords', () => {

@@ -119,7 +119,8 @@ function consumeSeparators(
   let punctuation = false;
   for (let round = 0; round < 3; round++) {
     const sep = labels.separators.find((s) => text.startsWith(s, pos));
-    if (sep) {
+    // "password at https://…": the colon of a URL scheme separates nothing.
+    if (sep && !(sep === ':' && text.startsWith('//', pos + 1))) {
       pos = skipSpaces(text, pos + sep.length);
       consumed = true;
       punctuation = true;
