@@ -221,3 +221,10 @@ test('HTTPS_PROXY / HTTP_PROXY from the environment, NO_PROXY honoured', () => {
   assert.equal(proxyFor(new URL('http://x.corp/x'), undefined, env), undefined);
   assert.equal(proxyFor(new URL('http://bad.example/x'), undefined, {}), undefined);
 });
+
+test('a name that does not resolve is a failure, not a refusal', async () => {
+  const outcome = await fetcher().fetch('http://gone.example/x.zip');
+  assert.ok(!outcome.ok);
+  assert.equal(outcome.outcome, 'failed');
+  assert.match(outcome.detail, /gone\.example does not resolve \(ENOTFOUND\)/);
+});

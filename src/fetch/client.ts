@@ -107,7 +107,8 @@ export async function safeFetch(url: string, policy: FetchPolicy, outer?: AbortS
     if (timer.aborted) return done({ ok: false as const, outcome: 'timeout' as const, detail: `no complete answer within ${policy.timeMs} ms` });
     if (outer?.aborted) return done({ ok: false as const, outcome: 'timeout' as const, detail: 'the analysis time ran out during the download' });
     const e = err as NodeJS.ErrnoException;
-    return done({ ok: false as const, outcome: 'failed' as const, detail: e.code ? `${e.code}: ${e.message}` : e.message });
+    const detail = e.code && !e.message.includes(e.code) ? `${e.code}: ${e.message}` : e.message;
+    return done({ ok: false as const, outcome: 'failed' as const, detail });
   }
 }
 

@@ -53,7 +53,8 @@ export async function checkTarget(hostname: string, policy: TargetPolicy): Promi
     try {
       addresses = await policy.resolver(host);
     } catch (err) {
-      throw new FetchRefused(`${host} does not resolve (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      // Not a refusal: the name simply has no answer (a taken-down payload host, usually).
+      throw new Error(`${host} does not resolve (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
     via = 'dns';
   }
