@@ -75,7 +75,7 @@ test('every rule file compiles once and declares its finding', async () => {
 });
 
 test('JScript dropper rules match a generated dropper, not an ordinary web script', async () => {
-  assert.deepEqual(await rulesHit(utf8(jscriptDropper('http://198.51.100.7/inv/x.dat'))), ['TB_WSH_Download_And_Save', 'TB_WSH_Shell_Run', 'TB_WSH_Temp_Payload_Path']);
+  assert.deepEqual(await rulesHit(utf8(jscriptDropper('http://198.51.100.7/inv/x.dat'))), ['TB_WSH_Download_And_Save', 'TB_WSH_Script_Host_Object', 'TB_WSH_Shell_Run', 'TB_WSH_Temp_Payload_Path']);
   assert.deepEqual(await rulesHit(utf8(BENIGN_JS)), []);
 });
 
@@ -105,11 +105,48 @@ test('Qakbot rules match a generated Qakbot DLL by resource names, not an ordina
   assert.deepEqual(await rulesHit(utf16('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe')), [], 'the real path is not a sign');
 });
 
+/** String-splitting obfuscation as 2015-2016 droppers did it: fragments, hex escapes, charAt picks. */
+function obfuscatedDropper(): string {
+  const split = (word: string) => word.match(/.{1,2}/g)!.map((p) => `"${p}"`).join('+');
+  const hex = (word: string) => `"${[...word].map((c) => `\\x${c.charCodeAt(0).toString(16)}`).join('')}"`;
+  return [
+    'var w = this["WScript"];',
+    `var sh = w[${split('CreateObject')}](${split('WScript.Shell')});`,
+    `var u = ${hex('http://198.51.100.23/counter/?id=')} + "abc".charAt(1) + "xyz".charAt(0);`,
+    `var x = w[${split('CreateObject')}](${split('MSXML2.XMLHTTP')});`,
+    `sh[${split('Run')}](${split('cmd.exe /c ping 127.0.0.1')}, 0);`,
+  ].join('\n');
+}
+
+const SHELLCODE_LOADER = `$c = '[DllImport("kernel32.dll")]public static extern IntPtr VirtualAlloc(IntPtr a, uint s, uint t, uint p);
+[DllImport("kernel32.dll")]public static extern IntPtr CreateThread(IntPtr a, uint s, IntPtr f, IntPtr p, uint c, IntPtr i);';
+$w = Add-Type -memberDefinition $c -Name "W" -namespace Win32 -passthru;
+[Byte[]]$z = ${Array.from({ length: 40 }, (_, i) => `0x${((i * 37) & 0xff).toString(16).padStart(2, '0')}`).join(',')};
+$x = $w::VirtualAlloc(0, 0x1000, 0x3000, 0x40);`;
+
+test('WSH host-object and obfuscation rules match an obfuscated dropper; web libraries stay clean', async () => {
+  assert.deepEqual(await rulesHit(utf8(obfuscatedDropper())), ['TB_WSH_Obfuscated_Strings', 'TB_WSH_Script_Host_Object']);
+  const minifiedLib = `!function(e){var t={};function n(r){if(t[r])return t[r].exports;var o=t[r]={i:r,l:!1,exports:{}};return e[r].call(o.exports,o,o.exports,n),o.l=!0,o.exports}n.m=e,n.c=t;var x=window.ActiveXObject?new ActiveXObject("Microsoft.XMLHTTP"):new XMLHttpRequest;x.open("GET","/a"+"/b")}([]);`;
+  assert.deepEqual(await rulesHit(utf8(minifiedLib)), [], 'IE-era XMLHTTP fallback is not a dropper');
+});
+
+test('PowerShell shellcode loader rule matches the P/Invoke loader shape, not Add-Type for a UI helper', async () => {
+  assert.deepEqual(await rulesHit(utf8(SHELLCODE_LOADER)), ['TB_PowerShell_Shellcode_Injection']);
+  assert.deepEqual(await rulesHit(utf16(SHELLCODE_LOADER)), ['TB_PowerShell_Shellcode_Injection']);
+  const uiHelper = `Add-Type -AssemblyName System.Windows.Forms
+Add-Type @'
+using System; using System.Runtime.InteropServices;
+public class Win { [DllImport("user32.dll")] public static extern bool SetForegroundWindow(IntPtr h); }
+'@
+[Win]::SetForegroundWindow((Get-Process notepad).MainWindowHandle)`;
+  assert.deepEqual(await rulesHit(utf8(uiHelper)), []);
+});
+
 test('the analyzer turns matches into findings with the matched strings as evidence, and honours yaraScanBytes', async () => {
   const r = await runAnalyzer(yaraAnalyzer, utf8(jscriptDropper('http://198.51.100.7/x')), 'invoice.js', { yara }, 'jscript');
   const hit = r.findings?.find((f) => f.id === 'yara.TB_WSH_Download_And_Save');
   assert.match(hit?.evidence ?? '', /ADODB\.Stream/);
-  assert.deepEqual(r.facts?.yara, ['TB_WSH_Shell_Run', 'TB_WSH_Download_And_Save', 'TB_WSH_Temp_Payload_Path']);
+  assert.deepEqual(r.facts?.yara, ['TB_WSH_Shell_Run', 'TB_WSH_Download_And_Save', 'TB_WSH_Temp_Payload_Path', 'TB_WSH_Script_Host_Object'], 'the "WScr" + "ipt" split counts too');
 
   const padded = new Uint8Array(3 * 1024 * 1024);
   padded.set(utf8(jscriptDropper('http://198.51.100.7/x')), 2 * 1024 * 1024);
@@ -156,7 +193,7 @@ test('the worker is replaced when its heap grows and after an abandoned scan; sc
     const controller = new AbortController();
     controller.abort(new Error('time is up'));
     await assert.rejects(service.scan(utf8(BENIGN_JS), controller.signal), /time is up/);
-    assert.equal((await service.scan(utf8(jscriptDropper('http://x.example/a')))).length, 3);
+    assert.equal((await service.scan(utf8(jscriptDropper('http://x.example/a')))).length, 4);
   } finally {
     await service.close();
   }

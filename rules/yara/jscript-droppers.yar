@@ -54,3 +54,36 @@ rule TB_WSH_Temp_Payload_Path
     condition:
         filesize < 5MB and $com and any of ($t*)
 }
+
+rule TB_WSH_Script_Host_Object
+{
+    meta:
+        title = "Script written for Windows Script Host (uses the WScript object)"
+        score = 200
+        attack = "T1059.007, T1059.005"
+        description = "Browser scripts never touch WScript; a .js or .vbs that does runs with the user's full rights when double-clicked."
+    strings:
+        $dot = /\bWScript\s*\.\s*(CreateObject|Sleep|Quit|Echo|ScriptFullName|ScriptName|Arguments|GetObject|StdOut)\b/ nocase
+        $bracket = /\bWScript["']?\s*\]?\s*\[\s*["'][A-Za-z"'+\s]{2,40}\]/ nocase
+        $this = /this\s*\[\s*["']WScript["']\s*\]/ nocase
+        $split = /["']WScr["']\s*\+\s*["']ipt/ nocase
+    condition:
+        filesize < 5MB and any of them
+}
+
+rule TB_WSH_Obfuscated_Strings
+{
+    meta:
+        title = "Windows Script Host script with obfuscated strings"
+        score = 300
+        attack = "T1059.007, T1027"
+        description = "Names and URLs cut into fragments, hex escapes or charAt picks next to WScript/ActiveXObject: built to hide from string scanners."
+    strings:
+        $wsh1 = "WScript" nocase
+        $wsh2 = "ActiveXObject" nocase
+        $frag = /["'][^"'\r\n]{1,3}["']\s*\+\s*["'][^"'\r\n]{1,3}["']/
+        $hex = /\\x[0-9a-fA-F]{2}/
+        $charat = /["'][^"'\r\n]{2,16}["']\s*\.\s*charAt\s*\(\s*\d+\s*\)/
+    condition:
+        filesize < 5MB and any of ($wsh*) and (#frag >= 10 or #hex >= 30 or #charat >= 8)
+}

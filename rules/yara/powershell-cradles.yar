@@ -59,3 +59,45 @@ rule TB_PowerShell_Encoded_Hidden_Launch
     condition:
         filesize < 5MB and $ps and $enc and $hidden
 }
+
+rule TB_PowerShell_Shellcode_Injection
+{
+    meta:
+        title = "PowerShell injects shellcode in memory (VirtualAlloc + CreateThread through P/Invoke)"
+        score = 900
+        attack = "T1059.001, T1055, T1106"
+        description = "Declares Windows API functions from PowerShell, allocates memory and starts a thread on a byte array: the Metasploit/Unicorn/SET loader shape."
+    strings:
+        $pinvoke1 = "DllImport" nocase ascii wide
+        $pinvoke2 = "GetDelegateForFunctionPointer" nocase ascii wide
+        $pinvoke3 = "Add-Type" nocase ascii wide
+        $alloc = "VirtualAlloc" nocase ascii wide
+        $run1 = "CreateThread" nocase ascii wide
+        $run2 = "memset" nocase ascii wide
+        $run3 = "WriteProcessMemory" nocase ascii wide
+        $run4 = "CreateRemoteThread" nocase ascii wide
+        $bytes = /\[Byte\[\]\]\s*\$\w+\s*=\s*(0x[0-9a-f]{2}\s*,\s*){16}/ nocase ascii wide
+        $b64 = /FromBase64String\s*\(/ nocase ascii wide
+    condition:
+        filesize < 5MB and any of ($pinvoke*) and $alloc and any of ($run*) and ($bytes or $b64 or #run1 > 0)
+}
+
+rule TB_PowerShell_Compressed_Base64_Payload
+{
+    meta:
+        title = "PowerShell decompresses a base64 payload and runs it"
+        score = 600
+        attack = "T1059.001, T1027, T1140"
+        description = "A gzip/deflate stream decoded from base64 and executed: the packing of Powerfun, Empire stagers and many loaders."
+    strings:
+        $b64 = /FromBase64String\s*\(/ nocase ascii wide
+        $z1 = "GzipStream" nocase ascii wide
+        $z2 = "DeflateStream" nocase ascii wide
+        $z3 = "IO.Compression" nocase ascii wide
+        $ex1 = /\b(iex|Invoke-Expression)\b/ nocase ascii wide
+        $ex2 = "ReadToEnd" nocase ascii wide
+        $ex3 = "[ScriptBlock]::Create" nocase ascii wide
+        $ex4 = /powershell(\.exe)?["']?\s+[^\r\n]{0,60}-(c|command)\b/ nocase ascii wide
+    condition:
+        filesize < 5MB and $b64 and any of ($z*) and any of ($ex*)
+}
