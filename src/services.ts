@@ -4,6 +4,7 @@
 import type { EngineConfig, Services } from './engine/types.ts';
 import { fetcherFactory } from './fetch/service.ts';
 import { openMailDns } from './analyzers/mail/dns.ts';
+import { sandboxService } from './analyzers/jscript/service.ts';
 import { yaraServiceFactory } from './analyzers/yara/service.ts';
 
 export interface OpenServices {
@@ -15,7 +16,7 @@ export interface OpenServices {
 export type ServiceFactory = (config: EngineConfig) => Promise<{ name: string; service: unknown; close?: () => Promise<void> | void }>;
 
 // Adding a service: write its factory beside the code that uses it and list it here.
-const factories: ServiceFactory[] = [fetcherFactory, openMailDns, yaraServiceFactory];
+const factories: ServiceFactory[] = [fetcherFactory, openMailDns, sandboxService, yaraServiceFactory];
 
 export async function openServices(config: EngineConfig): Promise<OpenServices> {
   const services: Services = {};

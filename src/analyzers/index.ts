@@ -11,5 +11,8 @@ import { yaraAnalyzer } from './yara/index.ts';
 import { textAnalyzer } from './text/index.ts';
 import { htmlAnalyzer } from './html/index.ts';
 import { urlAnalyzer } from './url/index.ts';
+import { jscriptAnalyzer } from './jscript/index.ts';
+import { cmdlineAnalyzer } from './cmdline/index.ts';
+import { powershellAnalyzer } from './powershell/index.ts';
 
-export const analyzers: Analyzer[] = [emailAnalyzer, msgAnalyzer, downloadAnalyzer, archiveAnalyzer, peAnalyzer, yaraAnalyzer, textAnalyzer, htmlAnalyzer, urlAnalyzer];
+export const analyzers: Analyzer[] = [emailAnalyzer, msgAnalyzer, downloadAnalyzer, archiveAnalyzer, peAnalyzer, yaraAnalyzer, textAnalyzer, htmlAnalyzer, urlAnalyzer, jscriptAnalyzer, cmdlineAnalyzer, powershellAnalyzer];

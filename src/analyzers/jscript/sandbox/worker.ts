@@ -1,0 +1,155 @@
+// The sandbox process: quickjs (WebAssembly) under an OS memory cap set by the host. Each script gets a
+// fresh quickjs runtime with a memory limit, a stack limit and an interrupt deadline; the guest mock
+// layer is evaluated inside it and reports through one callback that accepts strings only.
+
+import { readFileSync, writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { newQuickJSWASMModule, RELEASE_SYNC, type QuickJSContext, type QuickJSWASMModule } from 'quickjs-emscripten';
+import type { EmulationRequest, GuestEvent, Outcome, WorkerMessage } from './protocol.ts';
+
+/** Repeated actions with nothing new after which a run counts as stuck in a retry loop. */
+const STALL_EVENTS = 1_000;
+const MOCK_LAYER = readFileSync(new URL('./guest/wsh.js', import.meta.url), 'utf8');
+
+function emit(message: WorkerMessage): void {
+  const buf = Buffer.from(`${JSON.stringify(message)}\n`);
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(1, buf, off);
+    } catch (err) {
+      // stdout is a non-blocking pipe: wait for the host to drain it.
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+    }
+  }
+}
+
+function classify(message: string): Outcome {
+  if (/interrupted/i.test(message)) return 'timeout';
+  if (/out of memory|string too long|invalid array length|allocation failed/i.test(message)) return 'memory';
+  if (/stack overflow|call stack/i.test(message)) return 'stack';
+  return 'error';
+}
+
+function run(qjs: QuickJSWASMModule, req: EmulationRequest): { outcome: Outcome; message?: string; droppedEvents: number } {
+  const runtime = qjs.newRuntime();
+  runtime.setMemoryLimit(req.memoryBytes);
+  runtime.setMaxStackSize(req.stackBytes);
+  const deadline = Date.now() + req.timeMs;
+  let interrupted = false;
+  let stalled = false;
+  runtime.setInterruptHandler(() => {
+    if (Date.now() > deadline) interrupted = true;
+    return interrupted || stalled;
+  });
+  // A dropper that loops until a download passes its checks repeats the same actions forever; once nothing
+  // new has happened for STALL_EVENTS events the run is stopped (an interrupt the script cannot catch).
+  const signatures = new Set<string>();
+  let sinceNew = 0;
+  // No module loader: import() in the guest fails instead of reaching the host's files.
+  const vm: QuickJSContext = runtime.newContext();
+  let events = 0;
+  let bytes = 0;
+  let dropped = 0;
+  try {
+    const report = vm.newFunction('__report', (handle) => {
+      if (vm.typeof(handle) !== 'string') return;
+      const text = vm.getString(handle);
+      let event: GuestEvent;
+      try {
+        event = JSON.parse(text) as GuestEvent;
+      } catch {
+        return;
+      }
+      if (typeof event?.t !== 'string') return;
+      const signature = `${event.t}\u0000${String(event.url ?? event.cmd ?? event.path ?? event.code ?? event.key ?? event.query ?? event.progid ?? event.what ?? event.member ?? '')}`;
+      if (signatures.has(signature)) {
+        if (++sinceNew >= STALL_EVENTS) stalled = true;
+      } else {
+        if (signatures.size < 100_000) signatures.add(signature);
+        sinceNew = 0;
+      }
+      if (events >= req.maxEvents || bytes + text.length > req.maxEventBytes) {
+        dropped++;
+        return;
+      }
+      events++;
+      bytes += text.length;
+      emit({ id: req.id, event });
+    });
+    vm.setProp(vm.global, '__report', report);
+    report.dispose();
+    const config = vm.newString(JSON.stringify({ http: req.http, scriptName: req.scriptName }));
+    vm.setProp(vm.global, '__config', config);
+    config.dispose();
+
+    const setup = vm.evalCode(MOCK_LAYER, 'wsh-mock.js');
+    if (setup.error) {
+      const message = String(vm.dump(setup.error)?.message ?? vm.dump(setup.error));
+      setup.error.dispose();
+      return { outcome: 'crashed', message: `mock layer failed: ${message}`, droppedEvents: dropped };
+    }
+    setup.value.dispose();
+
+    const finish = (handle: { error?: { dispose(): void }; value?: { dispose(): void } }): { outcome: Outcome; message?: string } => {
+      if (handle.error) {
+        const err = handle.error as Parameters<QuickJSContext['dump']>[0];
+        const quit = vm.getProp(vm.global, '__tb_is_quit');
+        const isQuit = vm.callFunction(quit, vm.undefined, err);
+        quit.dispose();
+        let wasQuit = false;
+        if (!isQuit.error) {
+          wasQuit = vm.dump(isQuit.value) === true;
+          isQuit.value.dispose();
+        } else isQuit.error.dispose();
+        const dumped = vm.dump(err) as { name?: string; message?: string } | string;
+        handle.error.dispose();
+        if (wasQuit) return { outcome: 'quit' };
+        const message = typeof dumped === 'object' && dumped ? `${dumped.name ?? 'Error'}: ${dumped.message ?? ''}` : String(dumped);
+        if (stalled && !interrupted) return { outcome: 'stalled', message: `stopped after ${STALL_EVENTS} repeated actions with nothing new` };
+        return { outcome: interrupted ? 'timeout' : classify(message), message: message.slice(0, 400) };
+      }
+      handle.value?.dispose();
+      return { outcome: 'completed' };
+    };
+
+    let result = finish(vm.evalCode(req.code, req.scriptName));
+    if (result.outcome === 'completed' || result.outcome === 'error') {
+      // Timers the script set run after its body, as under WSH (a thrown error does not stop them there either).
+      const after = vm.getProp(vm.global, '__tb_after');
+      const afterResult = finish(vm.callFunction(after, vm.undefined));
+      after.dispose();
+      if (afterResult.outcome !== 'completed') result = afterResult.outcome === 'error' ? result : afterResult;
+    }
+    return { ...result, droppedEvents: dropped };
+  } catch (err) {
+    // A host-side RangeError means the wasm stack ran out: the runtime is unusable afterwards.
+    const message = (err as Error).message ?? String(err);
+    return { outcome: classify(message), message: message.slice(0, 400), droppedEvents: dropped };
+  } finally {
+    try {
+      vm.dispose();
+      runtime.dispose();
+    } catch {
+      // A runtime left in a bad state by a stack overflow cannot be freed cleanly; the process is recycled.
+      process.exitCode = 3;
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const qjs = await newQuickJSWASMModule(RELEASE_SYNC);
+  emit({ ready: true });
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    const req = JSON.parse(line) as EmulationRequest;
+    const done = run(qjs, req);
+    emit({ id: req.id, done });
+    // A run that ended in a stack overflow may have left the wasm module in a bad state: start afresh.
+    if (done.outcome === 'stack' || process.exitCode === 3) process.exit(3);
+  }
+}
+
+await main();
