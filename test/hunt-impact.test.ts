@@ -176,3 +176,11 @@ test('--ioc values: a domain alone finds the clickers; unknown values are ignore
   const r = await hunt({ indicators: ind, rules: new RuleSet([]), logs: [sub] });
   assert.equal(r.summary.clicked, Object.keys(c.clicked).length);
 });
+
+test('a host whose telemetry ends before the campaign is no_telemetry, not no_evidence', async () => {
+  const before = gen.BACKGROUND_PROCESSES.map((p) => ({ ...p, minute: p.minute - 600 })); // ten hours before the mail
+  const r = await huntCampaign({ 'sysmon.json': gen.nxlogJson(before), 'trace.csv': gen.exchangeTraceCsv(c) });
+  const bob = r.hosts.find((h) => h.host === 'WS-BOB')!;
+  assert.equal(bob.verdict, 'no_telemetry');
+  assert.match(bob.evidence.join(' '), /before the campaign began/);
+});

@@ -46,6 +46,28 @@ for (const [shape, render] of [
   });
 }
 
+test('EVTX JSON with EventData as a Data list of named values (xmltodict style) reads the same fields', async () => {
+  const rec = {
+    Event: {
+      System: { EventID: 4688, Channel: 'Security', Computer: 'WS-ALICE', TimeCreated: { '#attributes': { SystemTime: '2026-11-29T09:41:00Z' } } },
+      EventData: {
+        Data: [
+          { '#attributes': { Name: 'NewProcessName' }, '#text': powershell.image },
+          { '@Name': 'ParentProcessName', '#text': powershell.parentImage },
+          { '@Name': 'CommandLine', '#text': powershell.commandLine },
+          { '@Name': 'SubjectUserName', '#text': 'alice' },
+          { '@Name': 'SubjectDomainName', '#text': 'CORP' },
+        ],
+      },
+    },
+  };
+  const { events } = await read('xmltodict.json', JSON.stringify(rec));
+  assert.equal(events[0]!.fields.Image, powershell.image);
+  assert.equal(events[0]!.fields.ParentImage, powershell.parentImage);
+  assert.equal(events[0]!.user, 'CORP\\alice');
+  assert.deepEqual(events[0]!.logsource.categories, ['process_creation']);
+});
+
 test('Security 4688: native names become Image, ParentImage and DOMAIN\\user', async () => {
   const { events } = await read('security.json', gen.security4688Json(procs));
   const e = events.find((x) => x.fields.CommandLine === powershell.commandLine)!;

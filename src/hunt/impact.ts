@@ -221,7 +221,15 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
     if (!w.user && w.client) w.user = ipToUser.get(w.client) ?? null;
     if (!w.host && w.client) w.host = ipToHost.get(w.client) ?? null;
   }
+  // A host whose telemetry stops before the campaign began has not been looked at: it is not cleared.
+  const start = [ind.since, ...result.recipients.map((r) => r.time), ...result.clickers.map((w) => w.time)]
+    .filter((t): t is string => !!t && /^\d{4}-/.test(t))
+    .sort()[0];
   for (const [name, h] of hosts) {
+    if (h.verdict === 'no_evidence' && start && h.to && h.to < start) {
+      h.verdict = 'no_telemetry';
+      h.evidence.push(`telemetry ends ${h.to}, before the campaign began (${start})`);
+    }
     result.hosts.push({ host: name, users: [...h.users].sort(), verdict: h.verdict, evidence: h.evidence });
     result.coverage.hosts.push({ host: name, shapes: [...h.shapes].sort(), events: h.events, from: h.from, to: h.to });
   }

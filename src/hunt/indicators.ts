@@ -18,6 +18,8 @@ export interface Indicators {
   ips: Set<string>;
   sha256: Set<string>;
   filenames: Set<string>;
+  /** Earliest time the case is known to exist (the reported mail's Date), ISO 8601. */
+  since?: string;
 }
 
 export function emptyIndicators(): Indicators {
@@ -102,6 +104,11 @@ const PAYLOAD_KINDS = new Set(['pe', 'zip', '7z', 'rar', 'cab', 'iso', 'udf', 'v
 
 export function indicatorsFromReport(report: Report, into: Indicators = emptyIndicators()): Indicators {
   if (report.email?.messageId) into.messageIds.add(normaliseMessageId(report.email.messageId));
+  const sent = report.email?.date ? Date.parse(report.email.date) : NaN;
+  if (Number.isFinite(sent)) {
+    const iso = new Date(sent).toISOString();
+    if (!into.since || iso < into.since) into.since = iso;
+  }
   if (report.email?.from && report.email.subject) {
     into.senderSubjects.push({ sender: addressOf(report.email.from), subject: report.email.subject.trim().toLowerCase() });
   }

@@ -129,7 +129,11 @@ function compileShape(name: string, spec: ShapeSpec, windows: WindowsTables): Sh
       for (const path of copy) {
         const obj = getPath(record, path);
         if (obj && typeof obj === 'object' && !Array.isArray(obj)) {
-          for (const [k, v] of Object.entries(obj)) if (k !== '#attributes') out[k] = v;
+          for (const [k, v] of Object.entries(obj)) {
+            if (k === '#attributes') continue;
+            if (k === 'Data' && Array.isArray(v)) Object.assign(out, namedData(v));
+            else out[k] = v;
+          }
         }
       }
       for (const [sigma, get] of fields) {
@@ -151,6 +155,21 @@ function compileShape(name: string, spec: ShapeSpec, windows: WindowsTables): Sh
   };
 }
 
+/**
+ * EventData as some exporters write it (xmltodict, raw XML to JSON): `Data: [{"@Name": "Image", "#text": "…"}]`
+ * or with `#attributes.Name`. Flattened to `Image: "…"` like the named form.
+ */
+function namedData(list: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const item of list) {
+    if (!item || typeof item !== 'object') continue;
+    const d = item as Record<string, unknown>;
+    const name = d['@Name'] ?? (d['#attributes'] as Record<string, unknown> | undefined)?.Name ?? d.Name;
+    if (typeof name === 'string') out[name] = d['#text'] ?? d.text ?? d.value ?? null;
+  }
+  return out;
+}
+
 function pickRecord(record: Record<string, unknown>, paths: string[]): string | undefined {
   for (const p of paths) {
     const v = getPath(record, p);
@@ -165,7 +184,7 @@ function windowsSource(out: Record<string, unknown>, record: Record<string, unkn
   ls.service = channel ? windows.serviceOf(channel) : undefined;
   if (eventId !== undefined) {
     ls.categories = windows.categoriesOf(ls.service, eventId);
-    windows.rename(ls.service, eventId)?.(record, out);
+    windows.rename(ls.service, eventId)?.(out, out);
   }
   if (ls.categories.length === 0 && spec.categories) {
     // ECS without a Windows channel: event.category (+ event.type) names the kind of event.

@@ -57,7 +57,7 @@ function compilePattern(p: ValuePattern, field: string | null): Matcher {
     case 'null':
       return (s) => {
         const v = values(s, true);
-        return v === null || v.length === 0 || v.every((x) => x === '');
+        return v === null || v.every((x) => x === '');
       };
     case 'exists':
       return field === null ? () => p.exists : (s) => s.has(field) === p.exists;
