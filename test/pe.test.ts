@@ -123,6 +123,24 @@ test('a packed DLL: dense code, few imports, a packer section; the Qakbot fact s
   assert.ok(!(r.iocs ?? []).some((i) => i.role === 'c2'));
 });
 
+test('a crypter-style DLL: plain code, the payload encrypted in one big resource', async () => {
+  const pe = buildPe({
+    sections: [{ name: '.text', data: codeLikeBytes(0x3000), access: 'r-x' }],
+    imports: [{ dll: 'KERNEL32.dll', functions: ['FindResourceA', 'LoadResource', 'LockResource', 'SizeofResource', 'VirtualAlloc', 'VirtualProtect', 'GetProcAddress', 'LoadLibraryA', 'ExitProcess', 'Sleep', 'GetTickCount'] }],
+    exports: { dllName: 'x.dll', names: ['DllRegisterServer'] },
+    resources: [
+      { type: 10, name: '307', data: noiseBytes(200_000, 21) },
+      { type: 3, name: 1, data: noiseBytes(40_000, 22) },
+    ],
+  });
+  const r = await runAnalyzer(peAnalyzer, pe);
+  const f = peFacts(r);
+  assert.equal(f.packer.packed, true);
+  assert.deepEqual(f.packer.signs.filter((s) => s.startsWith('resource')).map((s) => s.split(' is ')[0]), ['resource RCDATA/307'], 'the icon is dense by nature');
+  assert.equal(r.facts?.qakbot, 'packed: configuration not reachable statically');
+  assert.ok(!(r.iocs ?? []).some((i) => i.role === 'c2'));
+});
+
 test('overlay and an Authenticode-shaped certificate table', async () => {
   const pe = buildPe({ overlay: noiseBytes(8192, 3), signatureBytes: 1024 });
   const r = await runAnalyzer(peAnalyzer, pe);

@@ -46,7 +46,7 @@ export const peAnalyzer: Analyzer = {
     const rich = parseRichHeader(view, h.peOffset);
     const signature = findSignature(view, h);
     const overlay = findOverlay(view, h, signature);
-    const packer = packerSigns(h, imports);
+    const packer = packerSigns(h, imports, resources, view.length);
     const qakbot = extractQakbot(resources);
 
     findings.push(...malformationFindings(malformations));
@@ -142,6 +142,7 @@ function packerEvidence(p: ReturnType<typeof packerSigns>): string[] {
   return [
     ...p.knownPackers.map((k) => `section "${k.section}" is ${k.packer}'s`),
     ...p.highEntropySections.map((s) => `section "${s.name}" has entropy ${s.entropy}`),
+    ...p.payloadResources.map((r) => `resource ${r.type}/${r.name} is ${r.size} bytes at entropy ${r.entropy}`),
     ...(p.fewImports ? [p.fewImports] : []),
     ...p.writableExecutable.map((s) => `section "${s.name}" is ${s.access}`),
     ...(p.entryPointOutsideCode ? [p.entryPointOutsideCode] : []),
