@@ -50,6 +50,7 @@ test('weak labels are stated but marked weak', () => {
   const [zip] = statedPasswords('Zip code: 12345');
   assert.equal(zip?.value, '12345');
   assert.equal(zip?.strong, false);
+  assert.deepEqual(stated('Key Name: API-test\nKey ID: 1234'), [], 'weak labels take no words before their colon');
   assert.equal(statedPasswords('Password: 1234')[0]?.strong, true);
 });
 

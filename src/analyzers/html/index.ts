@@ -77,7 +77,9 @@ export const htmlAnalyzer: Analyzer = {
   analyze(artifact, ctx): AnalyzerResult {
     const where = describeWhere(artifact);
     const page = renderHtml(decodeText(artifact.data), ctx.signal);
-    const pageUrl = typeof artifact.meta.url === 'string' ? artifact.meta.url : undefined;
+    // A page a link served resolves its relative links against where it ended up, after redirects.
+    const served = artifact.meta.finalUrl ?? artifact.meta.url;
+    const pageUrl = typeof served === 'string' ? served : undefined;
     const base = absolute(page.baseHref ?? '', pageUrl) ?? pageUrl;
     const findings: FindingHit[] = [];
     const limits: LimitHit[] = [];

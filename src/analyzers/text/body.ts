@@ -4,7 +4,7 @@
 import type { AnalysisContext, ChildArtifact, FindingCatalogue, FindingHit, LimitHit, PasswordCandidate } from '../../engine/types.ts';
 import { type FoundLink, linksInText } from './links.ts';
 import { lureFindingHits, lureFindings } from './lures.ts';
-import { passwordCandidates, statedPasswords } from './passwords.ts';
+import { candidatesFrom, statedPasswords } from './passwords.ts';
 
 export const BODY_FINDINGS: FindingCatalogue = {
   ...lureFindings(),
@@ -49,8 +49,9 @@ export function analyzeBodyText(
   const findings: FindingHit[] = lureFindingHits(text, where);
   const limits: LimitHit[] = [];
 
-  const passwords = passwordCandidates(text, where);
-  const strong = statedPasswords(text).filter((s) => s.strong);
+  const found = statedPasswords(text);
+  const passwords = candidatesFrom(found, text, where);
+  const strong = found.filter((s) => s.strong);
   if (strong.length > 0 && options.archivePasswordFinding !== false) {
     findings.push({
       id: 'email.password-in-body',

@@ -203,7 +203,8 @@ export function statedPasswords(text: string): StatedPassword[] {
     if (!rule || insideUrl(scanned, m.index)) continue;
     const afterLabel = m.index + m[0].length;
     let { pos, colon, punctuation } = consumeSeparators(scanned, afterLabel, labels);
-    if (pos < 0 && /^[^\n:：=]{0,80}[:：=]/u.test(scanned.slice(afterLabel, afterLabel + 82))) {
+    // Only strong labels take words before their colon: "Key Name: x" and "Code postal: x" name other things.
+    if (pos < 0 && rule.strong && /^[^\n:：=]{0,80}[:：=]/u.test(scanned.slice(afterLabel, afterLabel + 82))) {
       // "Password for the archive: abc": a few words, then a colon.
       let p = skipSpaces(scanned, afterLabel);
       for (let w = 0; w < labels.maxWords && pos < 0; w++) {
@@ -260,7 +261,12 @@ export function bareTokens(text: string): string[] {
  * `where` names the text for the analyst: "email body", "subject".
  */
 export function passwordCandidates(text: string, where: string): PasswordCandidate[] {
-  const stated = statedPasswords(text).map(
+  return candidatesFrom(statedPasswords(text), text, where);
+}
+
+/** Candidates from passwords already found stated in `text` (saves a second scan), then its bare tokens. */
+export function candidatesFrom(found: readonly StatedPassword[], text: string, where: string): PasswordCandidate[] {
+  const stated = found.map(
     (s): PasswordCandidate => ({ value: s.value, source: `${where} after '${s.label}'`, stated: true }),
   );
   const seen = new Set(stated.map((s) => s.value));
