@@ -31,6 +31,7 @@ export const LIMIT_DEFINITIONS = {
   sandboxMemoryMiB: { default: 256, unit: 'MiB', what: 'memory of the sandbox process that emulates a script' },
   maxDecodedLayers: { default: 32, unit: 'count', what: 'decoded layers peeled from one command or script' },
   maxDecodedBytes: { default: 16 * 1024 * 1024, unit: 'bytes', what: 'size of one decoded or decompressed layer' },
+  powershellSteps: { default: 2_000_000, unit: 'count', what: 'evaluation steps spent on one PowerShell layer (loops, pipelines, string building)' },
   peMaxSections: { default: 256, unit: 'count', what: 'section headers read from one PE file (the format allows 65,535)' },
   peMaxImports: { default: 20_000, unit: 'count', what: 'imported functions read from one PE file' },
   peMaxExports: { default: 20_000, unit: 'count', what: 'exported functions read from one PE file' },

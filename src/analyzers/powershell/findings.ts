@@ -1,0 +1,52 @@
+// The findings the PowerShell analyzer can raise (its catalogue). Obfuscation alone is suspicious at most;
+// a download with a run step, a download cradle, or tampering with defences is malicious.
+
+import type { FindingCatalogue } from '../../engine/types.ts';
+
+export const POWERSHELL_FINDINGS: FindingCatalogue = {
+  'powershell.exec.layer': {
+    title: 'PowerShell builds code at run time and executes it (Invoke-Expression, ScriptBlock)',
+    score: 400,
+    attack: ['T1059.001', 'T1027'],
+  },
+  'powershell.exec.download-cradle': {
+    title: 'Code downloaded from the Internet is executed directly (download cradle)',
+    score: 1000,
+    attack: ['T1059.001', 'T1105'],
+  },
+  'powershell.exec.opaque': { title: 'PowerShell executes code that cannot be read statically', score: 300, attack: ['T1059.001', 'T1027'] },
+  'powershell.exec.nested-powershell': { title: 'PowerShell starts another PowerShell with hidden code', score: 300, attack: ['T1059.001', 'T1027'] },
+  'powershell.exec.add-type': { title: 'PowerShell compiles C# code at run time (Add-Type)', score: 200, attack: ['T1027.004'] },
+  'powershell.download': { title: 'PowerShell downloads from the Internet', score: 600, attack: ['T1105'] },
+  'powershell.download.url-list': { title: 'PowerShell walks a list of fallback download URLs', score: 400, attack: ['T1105', 'T1008'] },
+  'powershell.download.unresolved': { title: 'PowerShell downloads from an address built at run time', score: 400, attack: ['T1105'] },
+  'powershell.drop.staging-folder': { title: 'A download is saved to a user-writable staging folder', score: 300, attack: ['T1105'] },
+  'powershell.drop.file': { title: 'PowerShell writes a file to disk', score: 100, attack: ['T1105'] },
+  'powershell.run.start-process': { title: 'PowerShell starts a program or a downloaded file', score: 400, attack: ['T1059.001', 'T1204.002'] },
+  'powershell.run.command': { title: 'PowerShell runs a Windows program', score: 200, attack: ['T1059'] },
+  'powershell.run.downloaded-file': { title: 'PowerShell runs the file it downloaded', score: 800, attack: ['T1105', 'T1204.002'] },
+  'powershell.c2.connection': { title: 'PowerShell opens a raw TCP connection', score: 600, attack: ['T1095'] },
+  'powershell.c2.reverse-shell': { title: 'PowerShell reverse or bind shell', score: 1000, attack: ['T1059.001', 'T1095'] },
+  'powershell.defense.amsi-bypass': { title: 'AMSI bypass (disables PowerShell malware scanning)', score: 1000, attack: ['T1562.001'] },
+  'powershell.defense.defender': { title: 'Microsoft Defender is disabled or given exclusions', score: 1000, attack: ['T1562.001'] },
+  'powershell.defense.logging': { title: 'PowerShell logging or signature checks are tampered with', score: 800, attack: ['T1562.002'] },
+  'powershell.inject.shellcode': { title: 'Shellcode injected through the Win32 API (VirtualAlloc, CreateThread)', score: 1000, attack: ['T1055', 'T1106'] },
+  'powershell.inject.reflective-load': { title: 'A .NET assembly or PE is loaded from memory', score: 800, attack: ['T1620'] },
+  'powershell.persistence.run-key': { title: 'A Run key starts a program at logon', score: 700, attack: ['T1547.001'] },
+  'powershell.persistence.scheduled-task': { title: 'A scheduled task is created', score: 700, attack: ['T1053.005'] },
+  'powershell.persistence.wmi-subscription': { title: 'A WMI event subscription is created', score: 800, attack: ['T1546.003'] },
+  'powershell.credential.mimikatz': { title: 'Mimikatz credential theft', score: 1000, attack: ['T1003.001'] },
+  'powershell.obfuscation.backticks': { title: 'Names broken up with backticks', score: 300, attack: ['T1027'] },
+  'powershell.obfuscation.format-operator': { title: 'Strings reassembled with the format operator', score: 200, attack: ['T1027'] },
+  'powershell.obfuscation.concatenation': { title: 'Strings split into concatenated pieces', score: 150, attack: ['T1027'] },
+  'powershell.obfuscation.char-codes': { title: 'Text built from character codes', score: 200, attack: ['T1027'] },
+  'powershell.obfuscation.reversal': { title: 'Text stored reversed', score: 300, attack: ['T1027'] },
+  'powershell.obfuscation.xor': { title: 'Data decoded with XOR', score: 200, attack: ['T1140'] },
+  'powershell.obfuscation.base64': { title: 'Base64-decoded data', score: 150, attack: ['T1140'] },
+  'powershell.obfuscation.compression': { title: 'Compressed (Deflate/GZip) code or data', score: 300, attack: ['T1140', 'T1027'] },
+  'powershell.obfuscation.replace': { title: 'Strings repaired with replace', score: 100, attack: ['T1027'] },
+  'powershell.obfuscation.computed-command': { title: 'A command name is computed at run time (e.g. a rebuilt iex)', score: 500, attack: ['T1027', 'T1059.001'] },
+  'powershell.obfuscation.alias': { title: 'Aliases defined to hide command names', score: 200, attack: ['T1027'] },
+  'powershell.obfuscation.securestring': { title: 'Code hidden in a SecureString with a key', score: 400, attack: ['T1027', 'T1140'] },
+  'powershell.parse.incomplete': { title: 'Parts of the script could not be parsed', score: 0, attack: [] },
+};
