@@ -177,8 +177,9 @@ test('Authentication-Results of the receiving server: dmarc=fail and spf=fail ar
   );
   assert.ok(ids(r).includes('email.auth.dmarc-fail'));
   assert.ok(ids(r).includes('email.auth.spf-fail'));
-  assert.deepEqual((root(r).facts?.auth as { header: unknown }).header, { authserv: 'mx1.corp.example', spf: 'fail', dkim: 'none', dmarc: 'fail' });
-  assert.match(String((root(r).facts?.auth as { verification: unknown }).verification), /^unavailable/);
+  const auth = root(r).facts!.auth as { header: unknown; verification: unknown };
+  assert.deepEqual(auth.header, { authserv: 'mx1.corp.example', spf: 'fail', dkim: 'none', dmarc: 'fail' });
+  assert.match(String(auth.verification), /^unavailable/);
 });
 
 test('simulation mail from a training vendor is marked as a simulation', async () => {

@@ -47,10 +47,10 @@ export const emailAnalyzer: Analyzer = {
       findings,
       limits: guarded.limits,
       mimeDepth: guarded.depth,
-      verify: async () => {
+      verify: async (envelope) => {
         if (artifact.meta.rebuilt) return { status: 'unavailable', reason: 'rebuilt from an inline forward: no signatures survive' };
         if (cut) return { status: 'unavailable', reason: 'the message was cut at a limit' };
-        return verifyMail(artifact.data, dnsOf(ctx), ctx.signal);
+        return verifyMail(artifact.data, dnsOf(ctx), ctx.signal, envelope);
       },
     });
   },

@@ -93,6 +93,14 @@ export function originatingIp(hops: readonly ReceivedHop[], headers: readonly He
   return undefined;
 }
 
+/**
+ * The hop where the mail entered the organisation: the newest Received header whose client is public. SPF is
+ * judged on that client; the originating IP above may be further back (the sender's own submission hop).
+ */
+export function entryHop(hops: readonly ReceivedHop[]): ReceivedHop | undefined {
+  return hops.find((h) => h.ip !== undefined && isPublicIp(h.ip));
+}
+
 export type AuthVerdicts = Partial<Record<'spf' | 'dkim' | 'dmarc' | 'arc', string>>;
 
 /**

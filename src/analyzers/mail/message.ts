@@ -9,6 +9,7 @@ import { findInlineForward, hasForwardPrefix, rebuildForwarded, type InlineForwa
 import { headerFindings } from './header-checks.ts';
 import {
   authenticationResults,
+  entryHop,
   firstHeader,
   headerValues,
   originatingIp,
@@ -18,7 +19,7 @@ import {
 } from './headers.ts';
 import { htmlToText } from './html-text.ts';
 import { configuredSimulationHeaders, detectSimulation } from './simulation.ts';
-import type { Verification } from './verify.ts';
+import type { Envelope, Verification } from './verify.ts';
 
 export interface Mailbox {
   name: string;
@@ -58,7 +59,7 @@ export interface JudgeInput {
   /** The chain-line label of an original ("email", "Outlook message"). */
   label: string;
   /** DKIM/SPF/DMARC/ARC verification, when the format allows it (.eml); only run for an original. */
-  verify?: () => Promise<Verification>;
+  verify?: (envelope: Envelope) => Promise<Verification>;
   /** Findings and limits the reader already raised (malformed MIME, limits hit). */
   findings?: FindingHit[];
   limits?: AnalyzerResult['limits'];
@@ -117,7 +118,9 @@ export async function judge(input: JudgeInput): Promise<AnalyzerResult> {
   if (Object.keys(interesting).length > 0) facts.headers = interesting;
 
   findings.push(...headerFindings(message, ctx.config.ownDomains));
-  const auth = authFindings(authenticationResults(message.headers), input.verify ? await input.verify() : undefined);
+  const entry = entryHop(hops);
+  const envelope: Envelope = { ip: entry?.ip, helo: entry?.from, sender: message.returnPath };
+  const auth = authFindings(authenticationResults(message.headers), input.verify ? await input.verify(envelope) : undefined);
   findings.push(...auth.findings);
   facts.auth = auth.facts;
 
