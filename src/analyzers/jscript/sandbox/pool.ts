@@ -82,7 +82,11 @@ class SandboxProcess {
       const p = this.pending;
       if (!p || msg.id !== p.id) return;
       if ('event' in msg) p.events.push(msg.event);
-      else if ('done' in msg) this.settle(msg.done.outcome, msg.done.message, msg.done.droppedEvents);
+      else if ('done' in msg) {
+        // The process exits after this run: it must not be handed another one.
+        if (msg.done.retiring) this.dead = true;
+        this.settle(msg.done.outcome, msg.done.message, msg.done.droppedEvents);
+      }
     });
     this.child.on('exit', (code, signal) => {
       clearTimeout(startTimer);
@@ -94,6 +98,8 @@ class SandboxProcess {
       }
       onExit(this);
     });
+    // Writing to a process that has just died is reported by its exit, not as an unhandled error.
+    this.child.stdin?.on('error', () => {});
     this.child.on('error', (err) => {
       this.stderr += String(err);
     });
@@ -126,7 +132,7 @@ class SandboxProcess {
   }
 
   kill(): void {
-    if (!this.dead) this.child.kill('SIGKILL');
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 }
 
@@ -172,7 +178,7 @@ export class SandboxPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    const exits = [...this.all].map((p) => new Promise<void>((resolve) => (p.dead ? resolve() : p.child.once('exit', () => resolve()))));
+    const exits = [...this.all].map((p) => new Promise<void>((resolve) => (p.child.exitCode !== null || p.child.signalCode !== null ? resolve() : p.child.once('exit', () => resolve()))));
     for (const p of this.all) {
       p.child.stdin?.end();
       p.kill();
@@ -198,7 +204,7 @@ export class SandboxPool {
   }
 
   private release(p: SandboxProcess): void {
-    if (p.dead || this.closed) return this.handOn();
+    if (p.dead || this.closed) return this.discard(p);
     const next = this.waiting.shift();
     if (next) next(p);
     else this.idle.push(p);

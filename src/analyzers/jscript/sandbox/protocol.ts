@@ -43,5 +43,5 @@ export interface EmulationResult {
 
 export type WorkerMessage =
   | { id: number; event: GuestEvent }
-  | { id: number; done: { outcome: Outcome; message?: string; droppedEvents: number } }
+  | { id: number; done: { outcome: Outcome; message?: string; droppedEvents: number; retiring?: boolean } }
   | { ready: true };

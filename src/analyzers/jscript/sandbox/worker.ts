@@ -146,9 +146,10 @@ async function main(): Promise<void> {
     if (!line.trim()) continue;
     const req = JSON.parse(line) as EmulationRequest;
     const done = run(qjs, req);
-    emit({ id: req.id, done });
     // A run that ended in a stack overflow may have left the wasm module in a bad state: start afresh.
-    if (done.outcome === 'stack' || process.exitCode === 3) process.exit(3);
+    const retiring = done.outcome === 'stack' || process.exitCode === 3;
+    emit({ id: req.id, done: { ...done, retiring } });
+    if (retiring) process.exit(3);
   }
 }
 

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { analyze } from '../src/analyze.ts';
+import { SandboxPool } from '../src/analyzers/jscript/sandbox/pool.ts';
+import { defaultConfig } from '../src/config.ts';
+import { openServices, type OpenServices } from '../src/services.ts';
+import type { Report } from '../src/verdict/report.ts';
+
+// Short limits keep the hostile cases fast; each must end inside them with a finding.
+const config = defaultConfig();
+config.limits.sandboxTimeMs = 1_500;
+config.limits.sandboxMemoryMiB = 192;
+let opened: OpenServices;
+const dir = mkdtempSync(join(tmpdir(), 'tb-sandbox-'));
+const canary = join(dir, 'escaped');
+before(async () => {
+  opened = await openServices(config);
+});
+after(async () => {
+  await opened.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(source: string): Promise<{ report: Report; ms: number }> {
+  const started = performance.now();
+  const report = await analyze({ name: 'hostile.js', data: new TextEncoder().encode(`var sh = new ActiveXObject("WScript.Shell");\n${source}`) }, config, opened.services);
+  return { report, ms: performance.now() - started };
+}
+const ids = (r: Report) => new Set(r.findings.map((f) => f.id));
+const WITHIN = 1_500 + 1_500 + 5_000; // the time limit, the kill grace, and start-up on a loaded machine
+
+test('an endless loop is interrupted at the time limit, with a finding and a limit', async () => {
+  const { report, ms } = await run('while (true) {}');
+  assert.ok(ids(report).has('jscript.hostile.endless-loop'));
+  assert.ok(report.limits.some((l) => l.limit === 'sandboxTimeMs'));
+  assert.ok(ms < WITHIN, `${ms} ms`);
+});
+
+test('a string-doubling memory bomb ends at the memory cap, with a finding', async () => {
+  const { report, ms } = await run('var s = "xxxxxxxxxxxxxxxx"; var keep = []; while (true) { s = s + s; keep.push(s); }');
+  assert.ok(ids(report).has('jscript.hostile.memory-bomb'), [...ids(report)].join(','));
+  assert.ok(report.limits.some((l) => l.limit === 'sandboxMemoryMiB'));
+  assert.ok(ms < WITHIN, `${ms} ms`);
+});
+
+test('unbounded recursion ends with a finding, and the pool keeps working afterwards', async () => {
+  const { report } = await run('function down(n) { return down(n + 1) + 1; } down(0);');
+  assert.ok(ids(report).has('jscript.hostile.recursion'), [...ids(report)].join(','));
+  const { report: next } = await run('sh.Run("cmd /c echo still alive");');
+  assert.ok(next.findings.some((f) => f.id === 'jscript.exec.command' && f.evidence.includes('still alive')));
+});
+
+const escapes: [string, string][] = [
+  ['constructor.constructor', `var p = this.constructor.constructor("return process")(); p.mainModule.require("fs").writeFileSync(${JSON.stringify(canary)}, "x");`],
+  ['require', `require("fs").writeFileSync(${JSON.stringify(canary)}, "x");`],
+  ['import()', `import("fs").then(function (fs) { fs.writeFileSync(${JSON.stringify(canary)}, "x"); });`],
+  ['Function via a COM object', `var F = sh.constructor.constructor; F("return process")().mainModule.require("child_process").execSync("touch ${canary}");`],
+];
+for (const [name, source] of escapes) {
+  test(`escape attempt through ${name}: a finding, and nothing happens on the host`, async () => {
+    const { report, ms } = await run(source);
+    assert.ok(ids(report).has('jscript.sandbox.escape-attempt'), [...ids(report)].join(','));
+    assert.equal(existsSync(canary), false);
+    assert.ok(ms < WITHIN, `${ms} ms`);
+  });
+}
+
+test('the sandbox sees no host globals and reports through strings only', async () => {
+  const pool = new SandboxPool({ size: 1, memoryMiB: 192 });
+  try {
+    const result = await pool.emulate({
+      code: 'WScript.Echo([typeof process, typeof require, typeof __report, typeof __config, typeof globalThis.fetch].join(","));',
+      scriptName: 'probe.js',
+      http: 'not-found',
+      timeMs: 2_000,
+      maxEvents: 100,
+      maxEventBytes: 1 << 16,
+    });
+    const echo = result.events.find((e) => e.t === 'echo');
+    assert.equal(echo?.text, 'undefined,undefined,undefined,undefined,undefined');
+  } finally {
+    await pool.close();
+  }
+});
