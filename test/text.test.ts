@@ -6,12 +6,12 @@ import { findLures } from '../src/analyzers/text/lures.ts';
 import { defaultConfig } from '../src/config.ts';
 import type { AnalysisContext, AnalyzerResult, Artifact, EngineConfig } from '../src/engine/types.ts';
 
-function context(over: Partial<EngineConfig> = {}): AnalysisContext {
+function context(over: Partial<EngineConfig> = {}, subject?: string): AnalysisContext {
   const config = { ...defaultConfig(), ...over };
   return {
     limits: config.limits,
     passwordCandidates: () => [],
-    email: {},
+    email: subject === undefined ? {} : { subject },
     fetchMode: 'off',
     signal: new AbortController().signal,
     services: {},
@@ -75,6 +75,14 @@ test('lures in six languages, each category one finding named with its language'
     assert.ok(hit, `${category} in "${text}"`);
     assert.equal(hit.languages[0], language, text);
   }
+});
+
+test("the subject's lure counts when the body does not say it", async () => {
+  const r = await textAnalyzer.analyze(body('Please review and complete.\nhttps://sign.example/env/4411'), context({}, 'Payroll: salary adjustment for 2024'));
+  assert.deepEqual(ids(r), ['email.lure.payroll']);
+  assert.match(r.findings![0]!.evidence, /^email subject: "Payroll", "salary adjustment"/);
+  const both = await textAnalyzer.analyze(body('Your invoice is attached.'), context({}, 'Invoice 4411'));
+  assert.equal(both.findings?.filter((f) => f.id === 'email.lure.invoice').length, 1, 'one finding when both say it');
 });
 
 test('a message without lures or labels raises nothing', async () => {

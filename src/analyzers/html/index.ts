@@ -4,7 +4,7 @@
 // scripts are left to the smuggling analyzer: nothing here runs.
 
 import type { Analyzer, AnalyzerResult, FindingHit, LimitHit } from '../../engine/types.ts';
-import { BODY_FINDINGS, analyzeBodyText, decodeText, describeWhere } from '../text/body.ts';
+import { BODY_FINDINGS, analyzeBodyText, decodeText, describeWhere, subjectFor } from '../text/body.ts';
 import { type FoundLink, normaliseLink } from '../text/links.ts';
 import { anchorMismatch } from './anchors.ts';
 import { MAX_NESTING, renderHtml } from './render.ts';
@@ -142,7 +142,7 @@ export const htmlAnalyzer: Analyzer = {
 
     // An HTML attachment's title is part of what the reader sees ("Sign in to your account").
     const text = artifact.relation !== 'body' && page.title ? `${page.title}\n${page.text}` : page.text;
-    const body = analyzeBodyText(text, where, ctx, links);
+    const body = analyzeBodyText(text, where, ctx, links, { subject: subjectFor(artifact, ctx) });
     return {
       findings: [...body.findings, ...findings],
       children: body.children,

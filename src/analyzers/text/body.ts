@@ -44,9 +44,14 @@ export function analyzeBodyText(
   where: string,
   ctx: AnalysisContext,
   extraLinks: readonly FoundLink[] = [],
-  options: { archivePasswordFinding?: boolean } = {},
+  options: { archivePasswordFinding?: boolean; subject?: string } = {},
 ): BodyResult {
   const findings: FindingHit[] = lureFindingHits(text, where);
+  // A lure may sit in the subject alone ("Please DocuSign: Payment Remittance" over an image body).
+  if (options.subject) {
+    const inBody = new Set(findings.map((f) => f.id));
+    findings.push(...lureFindingHits(options.subject, 'email subject').filter((f) => !inBody.has(f.id)));
+  }
   const limits: LimitHit[] = [];
 
   const found = statedPasswords(text);
@@ -86,6 +91,11 @@ export function analyzeBodyText(
         : {}),
     },
   };
+}
+
+/** The subject of the message a body belongs to, when the body is one (the engine publishes it before bodies run). */
+export function subjectFor(artifact: { relation: string }, ctx: AnalysisContext): string | undefined {
+  return artifact.relation === 'body' ? ctx.email.subject : undefined;
 }
 
 /** How a body is named in evidence and password sources: "email body", "attachment "notes.txt"". */

@@ -2,7 +2,7 @@
 // Raises lures and a stated password, publishes password candidates, and hands every link on as a url child.
 
 import type { Analyzer, AnalyzerResult } from '../../engine/types.ts';
-import { BODY_FINDINGS, analyzeBodyText, decodeText, describeWhere } from './body.ts';
+import { BODY_FINDINGS, analyzeBodyText, decodeText, describeWhere, subjectFor } from './body.ts';
 import { readableCalendar } from './calendar.ts';
 
 export const textAnalyzer: Analyzer = {
@@ -13,7 +13,10 @@ export const textAnalyzer: Analyzer = {
     const text = artifact.kind === 'calendar' ? readableCalendar(raw) : raw;
     const where = describeWhere(artifact);
     // Invites carry meeting passcodes: they go to the password book but are not an archive password stated.
-    const body = analyzeBodyText(text, where, ctx, [], { archivePasswordFinding: artifact.kind !== 'calendar' });
+    const body = analyzeBodyText(text, where, ctx, [], {
+      archivePasswordFinding: artifact.kind !== 'calendar',
+      subject: subjectFor(artifact, ctx),
+    });
     return {
       findings: body.findings,
       children: body.children,
