@@ -89,12 +89,15 @@ function addressText(a: { name?: string; address?: string } | undefined): string
 
 /**
  * Disarms HTML for display: drops <meta>, <base>, <script>, <link>, <object>/<embed> and inline handlers, and renames
- * every attribute that loads or navigates (href, src, action, …) so that even a click stays in place.
+ * every attribute that loads or navigates (href, src, action, …) so that even a click stays in place; CSS url() and
+ * @import are renamed too, so not even a blocked request is attempted.
  */
 export function inertHtml(html: string): string {
   return html
     .replace(/<script\b[\s\S]*?(?:<\/script\s*>|$)/gi, '')
     .replace(/<(meta|base|link|object|embed|applet|portal)\b[^>]*>/gi, '')
-    .replace(/(<[a-z][^>]*?\s)on[a-z]+\s*=/gi, '$1data-blocked-on=')
-    .replace(/(\s)(href|src|srcset|action|formaction|background|poster|xlink:href|ping|lowsrc|dynsrc|data)(\s*=)/gi, '$1data-blocked-$2$3');
+    .replace(/([\s/"'])on([a-z]+\s*=)/gi, '$1data-blocked-on$2')
+    .replace(/([\s/"'])(href|src|srcset|action|formaction|background|poster|xlink:href|ping|lowsrc|dynsrc|data)(\s*=)/gi, '$1data-blocked-$2$3')
+    .replace(/\burl\s*\(/gi, 'blocked-url(')
+    .replace(/@import\b/gi, '@blocked-import');
 }
