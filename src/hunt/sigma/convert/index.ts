@@ -34,6 +34,9 @@ interface SiemMapping {
   about: string;
   logsources: Record<string, string>;
   fields: Record<string, string>;
+  keep_sigma_names?: boolean;
+  /** Hash algorithm → column, for SIEMs that split Sysmon's `Hashes` field. */
+  hashes?: Record<string, string>;
 }
 
 const SIEM_FILE = fileURLToPath(new URL('../../../../rules/field-mappings-siem.yaml', import.meta.url));
@@ -55,11 +58,16 @@ export function convertRule(rule: SigmaRule, backend: Backend): Converted {
   const field = (f: string | null) => {
     if (f === null) return null;
     const m = map.fields[f];
-    if (!m) unmapped.add(f);
+    if (!m && !map.keep_sigma_names) unmapped.add(f);
     return m ?? f;
   };
+  const pattern = (f: string | null, p: ValuePattern): string => {
+    const hash = f === 'Hashes' && map.hashes ? splitHash(p, map.hashes) : undefined;
+    if (hash) return d.pattern(hash.field, hash.pattern);
+    return d.pattern(field(f), p.type === 'fieldref' ? { ...p, field: field(p.field)! } : p);
+  };
   const test = (t: FieldTest): string => {
-    const parts = t.patterns.map((p) => d.pattern(field(t.field), p.type === 'fieldref' ? { ...p, field: field(p.field)! } : p));
+    const parts = t.patterns.map((p) => pattern(t.field, p));
     return parts.length === 1 ? parts[0]! : t.all ? d.and(parts) : d.or(parts);
   };
   const search = (s: Search): string => {
@@ -87,6 +95,16 @@ export function convertRule(rule: SigmaRule, backend: Backend): Converted {
   if (!base) lines.push(`no ${backend} log source for ${JSON.stringify(rule.logsource)}: add the right index or table`);
   if (unmapped.size) lines.push(`fields kept under their Sigma names: ${[...unmapped].join(', ')}`);
   return { rule: rule.id, title: rule.title, comment: d.comment(lines), query: d.query(base, condition), unmappedFields: [...unmapped] };
+}
+
+/** `Hashes|contains: 'SHA256=AB…'` as `SHA256 == 'ab…'` where the SIEM has a column per algorithm. */
+function splitHash(p: ValuePattern, columns: Record<string, string>): { field: string; pattern: ValuePattern } | undefined {
+  if (p.type !== 'string') return undefined;
+  const text = p.value.filter((x): x is string => typeof x === 'string').join('');
+  const m = /^(SHA256|SHA1|MD5|IMPHASH)=([0-9a-f]+)$/i.exec(text);
+  const column = m ? columns[m[1]!.toUpperCase()] : undefined;
+  if (!m || !column) return undefined;
+  return { field: column, pattern: { type: 'string', value: [m[2]!.toLowerCase()], cased: false } };
 }
 
 export function convertRules(rules: readonly SigmaRule[], backend: Backend): Converted[] {
