@@ -53,7 +53,7 @@ try {
   };
   const cold = await huntOnce();
   const warm = await huntOnce();
-  const { events, matches } = warm;
+  const { events } = warm;
 
   // 2. Matching alone, over events already in memory (the rule engine's own cost).
   const kept: LogEvent[] = [];
