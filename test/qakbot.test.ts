@@ -110,3 +110,40 @@ test('a DLL with no Qakbot resources reports nothing about Qakbot', async () => 
   assert.equal(r.facts?.qakbot, undefined);
   assert.deepEqual(findingIds(r).filter((id) => id.startsWith('pe.qakbot')), []);
 });
+
+test('BriefLZ: what the reference packer writes, the depacker restores; corrupt blocks are rejected, not over-read', async () => {
+  const { depackBlock, depackStream } = await import('../src/analyzers/pe/qakbot/brieflz.ts');
+  const { briefLzPack } = await import('./generators/pe-qakbot.ts');
+  const inputs = [codeLikeBytes(5000), noiseBytes(3000, 4), new TextEncoder().encode('abcabcabcabcabcabcabcabc'.repeat(40)), new Uint8Array(20_000)];
+  const far = noiseBytes(1500, 8);
+  inputs.push(Uint8Array.from([...far, ...far])); // matches 1500 bytes back: a multi-byte offset
+  for (const input of inputs) assert.deepEqual(depackBlock(briefLzPack(input), input.length), input);
+  const packed = briefLzPack(codeLikeBytes(5000));
+  for (let cut = 1; cut < packed.length; cut += 97) assert.equal(depackBlock(packed.subarray(0, cut), 5000), undefined);
+  assert.equal(depackBlock(new Uint8Array([0x41, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), 100), undefined, 'a match before any output');
+  assert.equal(depackStream(new Uint8Array(24), 1 << 20), undefined);
+});
+
+test('a Qakbot loader: resource 307 decrypts and decompresses to the core, whose own resources give the configuration', async () => {
+  const core = qakbotDll('first-20-bytes', ['308', '311']);
+  const { qakbotLoaderResource } = await import('./generators/pe-qakbot.ts');
+  const loader = buildPe({
+    sections: [{ name: '.text', data: codeLikeBytes(0x2000) }],
+    exports: { dllName: 'loader.dll', names: ['DllRegisterServer'] },
+    resources: [{ type: 10, name: '307', data: qakbotLoaderResource(core) }],
+  });
+  const direct = await runAnalyzer(peAnalyzer, loader, 'invoice.dll');
+  assert.ok(findingIds(direct).includes('pe.qakbot.loader'));
+  assert.deepEqual(direct.children?.[0]?.data, core);
+  assert.equal(direct.label, 'Qakbot loader DLL (core in resource 307)');
+
+  const report = buildReport(await analyzeSubmission({ name: 'invoice.dll', data: loader }, { config: defaultConfig(), analyzers: [peAnalyzer] }));
+  assert.equal(report.verdict, 'malicious');
+  const coreArtifact = report.artifacts.find((a) => a.relation === 'decoded');
+  assert.equal(coreArtifact?.kind, 'pe');
+  assert.deepEqual(
+    report.iocs.filter((i) => i.role === 'c2').map((i) => `${i.value}:${i.port}`),
+    C2.map((s) => `${s.ip}:${s.port}`),
+  );
+  assert.ok(report.findings.some((f) => f.id === 'pe.qakbot.config' && f.artifact === coreArtifact?.id && f.evidence.includes(CAMPAIGN)));
+});

@@ -70,3 +70,85 @@ export function c2Records(servers: { ip: string; port: number }[], recordBytes =
   });
   return out;
 }
+
+/**
+ * A BriefLZ packer written from the format (first byte verbatim; 16-bit little-endian tag words, most
+ * significant bit first, 0 = literal, 1 = match; gamma-coded length-2 and (offset-1)>>8 + 2, then the low
+ * offset byte). Greedy matching over a small window keeps it short; the output is valid, not optimal.
+ */
+export function briefLzPack(input: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  let tagAt = -1;
+  let tag = 0;
+  let bits = 0;
+  const putBit = (b: number) => {
+    if (bits === 0) {
+      tagAt = out.length;
+      out.push(0, 0);
+    }
+    tag = (tag << 1) | b;
+    bits++;
+    if (bits === 16) {
+      out[tagAt] = tag & 0xff;
+      out[tagAt + 1] = (tag >> 8) & 0xff;
+      tag = 0;
+      bits = 0;
+    }
+  };
+  const putGamma = (v: number) => {
+    const width = 31 - Math.clz32(v);
+    for (let i = width - 1; i >= 0; i--) {
+      putBit((v >> i) & 1);
+      putBit(i > 0 ? 1 : 0);
+    }
+  };
+  if (input.length === 0) return new Uint8Array(0);
+  out.push(input[0]!);
+  let i = 1;
+  while (i < input.length) {
+    let bestLen = 0;
+    let bestOff = 0;
+    for (let off = 1; off <= Math.min(i, 4096); off++) {
+      let len = 0;
+      while (i + len < input.length && input[i + len] === input[i + len - off] && len < 255) len++;
+      if (len > bestLen) {
+        bestLen = len;
+        bestOff = off;
+      }
+    }
+    if (bestLen >= 4) {
+      putBit(1);
+      putGamma(bestLen - 2);
+      putGamma(((bestOff - 1) >> 8) + 2);
+      out.push((bestOff - 1) & 0xff);
+      i += bestLen;
+    } else {
+      putBit(0);
+      out.push(input[i]!);
+      i++;
+    }
+  }
+  if (bits > 0) {
+    tag <<= 16 - bits;
+    out[tagAt] = tag & 0xff;
+    out[tagAt + 1] = (tag >> 8) & 0xff;
+  }
+  return new Uint8Array(out);
+}
+
+/** A loader's resource "307": the core DLL in BriefLZ chunks under Qakbot's magic, then first-20-bytes RC4. */
+export function qakbotLoaderResource(core: Uint8Array, chunkBytes = 0x8000): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (let at = 0; at < core.length; at += chunkBytes) {
+    const block = core.subarray(at, Math.min(core.length, at + chunkBytes));
+    const packed = briefLzPack(block);
+    const header = new Uint8Array(24);
+    const dv = new DataView(header.buffer);
+    dv.setUint32(0, 0x616cd31a);
+    dv.setUint32(4, 1);
+    dv.setUint32(8, packed.length);
+    dv.setUint32(16, block.length);
+    parts.push(header, packed);
+  }
+  return encryptQakbotBlob(concat(...parts), 'first-20-bytes');
+}

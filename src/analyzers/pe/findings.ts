@@ -15,6 +15,12 @@ export const PE_FINDINGS: FindingCatalogue = {
     attack: ['T1071.001', 'T1008'],
     description: 'The C2 servers the bot contacts, decrypted from its resources with a verified SHA1: block and hunt for each address.',
   },
+  'pe.qakbot.loader': {
+    title: 'Qakbot loader: encrypted core DLL decrypted from a resource',
+    score: 1000,
+    attack: ['T1027', 'T1140'],
+    description: 'The resource decrypted with a published Qakbot key (SHA1 verified) and decompressed to a DLL: this file is a Qakbot loader.',
+  },
   'pe.qakbot.resource-names': {
     title: 'Resources named as Qakbot names its encrypted configuration',
     score: 300,

@@ -47,7 +47,7 @@ export const peAnalyzer: Analyzer = {
     const signature = findSignature(view, h);
     const overlay = findOverlay(view, h, signature);
     const packer = packerSigns(h, imports, resources, view.length);
-    const qakbot = extractQakbot(resources);
+    const qakbot = extractQakbot(resources, limits.maxDecodedBytes);
 
     findings.push(...malformationFindings(malformations));
     findings.push(...packerFindings(packer));
@@ -68,6 +68,9 @@ export const peAnalyzer: Analyzer = {
     }
 
     findings.push(...qakbotFindings(qakbot));
+    if (qakbot.core) {
+      children.push({ relation: 'decoded', name: `${artifact.name}/rsrc/${qakbot.core.resource}/qakbot-core.dll`, data: qakbot.core.data });
+    }
     for (const s of qakbot.c2?.servers ?? []) iocs.push({ type: 'ip', value: s.ip, port: s.port, role: 'c2' });
 
     const type = h.isDll ? 'DLL' : 'EXE';
@@ -161,6 +164,12 @@ function packerFindings(p: ReturnType<typeof packerSigns>): FindingHit[] {
 
 function qakbotFindings(q: QakbotResult): FindingHit[] {
   const out: FindingHit[] = [];
+  if (q.core) {
+    out.push({
+      id: 'pe.qakbot.loader',
+      evidence: `resource "${q.core.resource}", key variant ${q.core.variant}, SHA1 verified, BriefLZ: a ${q.core.data.length}-byte core DLL (analysed as a child)`,
+    });
+  }
   if (q.config) {
     const where = q.config.listedName ? `resource "${q.config.resource}"` : `unlisted resource "${q.config.resource}"`;
     out.push({
@@ -173,13 +182,14 @@ function qakbotFindings(q: QakbotResult): FindingHit[] {
     const list = q.c2.servers.map((s) => `${s.ip}:${s.port}`);
     out.push({ id: 'pe.qakbot.c2-list', evidence: `${where}, key variant ${q.c2.variant}, SHA1 verified: ${list.length} servers: ${shortList(list, 20).join(', ')}` });
   }
-  if (!q.config && !q.c2 && q.namedLikeQakbot.length > 0) {
+  if (!q.config && !q.c2 && !q.core && q.namedLikeQakbot.length > 0) {
     out.push({ id: 'pe.qakbot.resource-names', evidence: `resources ${q.namedLikeQakbot.map((n) => `"${n}"`).join(', ')}` });
   }
   return out;
 }
 
 function qakbotFacts(q: QakbotResult, packed: boolean): unknown {
+  if (q.core && !q.config && !q.c2) return `loader: core DLL decrypted from resource "${q.core.resource}" (${q.core.variant}); see the child artifact for its configuration`;
   if (q.config || q.c2) {
     return {
       campaign: q.config?.campaign,
@@ -199,6 +209,7 @@ function qakbotFacts(q: QakbotResult, packed: boolean): unknown {
 }
 
 function label(type: string, exportNames: string[], packed: boolean, q: QakbotResult): string {
+  if (q.core && !q.config && !q.c2) return `Qakbot loader ${type} (core in resource ${q.core.resource})`;
   if (q.config || q.c2) {
     const parts = [q.config?.campaign ? `campaign ${q.config.campaign}` : undefined, q.c2 ? `${q.c2.servers.length} C2` : undefined].filter(Boolean);
     return `Qakbot ${type} (${parts.join(', ')})`;

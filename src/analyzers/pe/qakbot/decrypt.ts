@@ -15,8 +15,9 @@ export interface KeyVariant {
 }
 
 export interface QakbotKeyFile {
-  resources: { config: string[]; c2: string[] };
+  resources: { config: string[]; c2: string[]; loader: string[] };
   variants: KeyVariant[];
+  c2RecordTypes: number[];
   configKeys: Record<string, string>;
 }
 

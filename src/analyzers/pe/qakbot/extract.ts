@@ -2,6 +2,7 @@
 // RCDATA blob (names change between builds). Nothing is reported unless a key variant's SHA1 verifies.
 
 import type { Resource } from '../resources.ts';
+import { depackStream, isBriefLzStream } from './brieflz.ts';
 import { decryptBlob, qakbotKeys } from './decrypt.ts';
 import { type C2Server, parseC2List, parseConfigText } from './parse.ts';
 
@@ -24,7 +25,16 @@ export interface QakbotC2List {
   leftover: number;
 }
 
+export interface QakbotCore {
+  resource: string;
+  variant: string;
+  /** The decrypted, decompressed core DLL. */
+  data: Uint8Array;
+}
+
 export interface QakbotResult {
+  /** A loader's embedded core DLL, when its resource decrypted (SHA1 verified) and decompressed to a PE. */
+  core?: QakbotCore;
   config?: QakbotConfig;
   c2?: QakbotC2List;
   /** Resources named as Qakbot names its blobs, whether or not they decrypted. */
@@ -35,17 +45,34 @@ export interface QakbotResult {
 const MAX_BLOB_BYTES = 256 * 1024;
 const MAX_UNLISTED_BYTES = 64 * 1024;
 const MAX_CANDIDATES = 64;
+// A core DLL is a few hundred kilobytes; the cap only bounds the RC4 pass over a hostile resource.
+const MAX_LOADER_BYTES = 16 * 1024 * 1024;
 
-export function extractQakbot(resources: readonly Resource[]): QakbotResult {
+/** maxCoreBytes bounds the decompressed core (the engine's maxDecodedBytes). */
+export function extractQakbot(resources: readonly Resource[], maxCoreBytes: number): QakbotResult {
   const keys = qakbotKeys();
   const listed = new Set([...keys.resources.config, ...keys.resources.c2].map((n) => n.toUpperCase()));
   const result: QakbotResult = { namedLikeQakbot: [] };
+
+  const loaderNames = new Set(keys.resources.loader.map((n) => n.toUpperCase()));
+  for (const r of resources.filter((x) => loaderNames.has(x.name.toUpperCase()))) {
+    if (r.data.length < 21 || r.data.length > MAX_LOADER_BYTES) continue;
+    const found = decryptBlob(r.data, keys.variants);
+    if (!found || !isBriefLzStream(found.payload)) continue;
+    const core = depackStream(found.payload, maxCoreBytes);
+    if (core && core[0] === 0x4d && core[1] === 0x5a) {
+      result.core = { resource: r.name, variant: found.variant.name, data: core };
+      break;
+    }
+  }
 
   const named = resources.filter((r) => listed.has(r.name.toUpperCase()));
   result.namedLikeQakbot = [...new Set(named.filter((r) => r.stringName).map((r) => r.name))];
   const candidates = [
     ...named.map((r) => ({ r, listedName: true })),
-    ...resources.filter((r) => r.type === 'RCDATA' && !listed.has(r.name.toUpperCase()) && r.data.length <= MAX_UNLISTED_BYTES).map((r) => ({ r, listedName: false })),
+    ...resources
+      .filter((r) => r.type === 'RCDATA' && !listed.has(r.name.toUpperCase()) && !loaderNames.has(r.name.toUpperCase()) && r.data.length <= MAX_UNLISTED_BYTES)
+      .map((r) => ({ r, listedName: false })),
   ].slice(0, MAX_CANDIDATES);
 
   for (const { r, listedName } of candidates) {
@@ -66,8 +93,8 @@ export function extractQakbot(resources: readonly Resource[]): QakbotResult {
         timestamp: Number.isSafeInteger(ts) && ts > 0 && ts < 2 ** 32 ? new Date(ts * 1000).toISOString().replace('.000Z', 'Z') : undefined,
       };
     } else if (!entries && !result.c2) {
-      const { servers, leftover } = parseC2List(found.payload, found.variant.c2Record);
-      if (servers.length > 0) result.c2 = { resource: r.name, listedName, variant: found.variant.name, servers, leftover };
+      const list = parseC2List(found.payload, found.variant.c2Record, keys.c2RecordTypes);
+      if (list && list.servers.length > 0) result.c2 = { resource: r.name, listedName, variant: found.variant.name, ...list };
     }
   }
   return result;

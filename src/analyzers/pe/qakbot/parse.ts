@@ -22,12 +22,16 @@ export function parseConfigText(payload: Uint8Array): Map<string, string> | unde
   return entries.size > 0 ? entries : undefined;
 }
 
-/** Records of `recordBytes`; a trailing partial record is reported by the caller, not parsed. */
-export function parseC2List(payload: Uint8Array, recordBytes: number): { servers: C2Server[]; leftover: number } {
+/**
+ * Records of `recordBytes`; a trailing partial record is reported by the caller, not parsed. Undefined when
+ * any record has an unknown type byte or port 0: then the blob is something else, not a C2 list.
+ */
+export function parseC2List(payload: Uint8Array, recordBytes: number, recordTypes: readonly number[]): { servers: C2Server[]; leftover: number } | undefined {
   const servers: C2Server[] = [];
   const whole = Math.floor(payload.length / recordBytes);
   for (let r = 0; r < whole; r++) {
     const at = r * recordBytes;
+    if (!recordTypes.includes(payload[at]!) || (payload[at + 5] === 0 && payload[at + 6] === 0)) return undefined;
     const ip = `${payload[at + 1]}.${payload[at + 2]}.${payload[at + 3]}.${payload[at + 4]}`;
     const port = (payload[at + 5]! << 8) | payload[at + 6]!;
     servers.push({ ip, port });
