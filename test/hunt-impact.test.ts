@@ -89,6 +89,7 @@ test('endpoint telemetry turns clicks into host verdicts: the chain on WS-ALICE,
   const r = await huntCampaign({
     'sysmon.json': gen.nxlogJson([...gen.CHAIN_PROCESSES, ...gen.BACKGROUND_PROCESSES]),
     'access.log': gen.squidAccessLog(c),
+    'trace.csv': gen.exchangeTraceCsv(c),
   });
   const alice = r.hosts.find((h) => h.host === 'WS-ALICE')!;
   const bob = r.hosts.find((h) => h.host === 'WS-BOB')!;
@@ -99,6 +100,10 @@ test('endpoint telemetry turns clicks into host verdicts: the chain on WS-ALICE,
   assert.ok(titles.has('Suspicious PowerShell Invocation From Script Engines'));
   assert.ok(titles.has('Potential Qakbot Rundll32 Execution'));
   assert.ok(r.detections.every((d) => d.host === 'WS-ALICE'));
+  // Accounts tie mailboxes and proxy users to workstations; recipients without a workstation stay uncovered.
+  assert.deepEqual(r.recipients.find((x) => x.recipient === 'alice@corp.example')!.hosts, ['WS-ALICE']);
+  assert.equal(r.downloaders[0]!.host, 'WS-ALICE');
+  assert.deepEqual(r.coverage.uncovered, ['carol@corp.example', 'dave@corp.example']);
 });
 
 // ------------------------------------------------------------------ OTRF recordings

@@ -33,6 +33,8 @@ export interface Suppressed {
 
 export interface Recipient {
   recipient: string;
+  /** Workstations where the recipient's account is seen in endpoint telemetry (by account name). */
+  hosts: string[];
   outcome: 'delivered' | 'blocked' | 'pending' | 'unknown';
   time: string | null;
   messageId: string | null;
@@ -217,10 +219,27 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
   // an IP seen by endpoint telemetry gets its host name.
   const ipToUser = new Map<string, string>();
   for (const w of result.clickers) if (w.user && w.client) ipToUser.set(w.client, w.user);
+  // Without a directory, an account is tied to a mailbox and a proxy user by its name: CORP\alice is
+  // alice@corp.example and proxy user "alice". Only names seen on exactly one host are used.
+  const accountHosts = new Map<string, Set<string>>();
+  for (const [name, h] of hosts) {
+    for (const u of h.users) {
+      const account = accountName(u);
+      const set = accountHosts.get(account) ?? new Set<string>();
+      set.add(name);
+      accountHosts.set(account, set);
+    }
+  }
+  const hostOfAccount = (who: string | null) => {
+    const set = who ? accountHosts.get(accountName(who)) : undefined;
+    return set && set.size === 1 ? [...set][0]! : null;
+  };
   for (const w of [...result.clickers, ...result.downloaders]) {
     if (!w.user && w.client) w.user = ipToUser.get(w.client) ?? null;
     if (!w.host && w.client) w.host = ipToHost.get(w.client) ?? null;
+    if (!w.host) w.host = hostOfAccount(w.user);
   }
+  for (const r of result.recipients) r.hosts = [...(accountHosts.get(accountName(r.recipient)) ?? [])].sort();
   // A host whose telemetry stops before the campaign began has not been looked at: it is not cleared.
   const start = [ind.since, ...result.recipients.map((r) => r.time), ...result.clickers.map((w) => w.time)]
     .filter((t): t is string => !!t && /^\d{4}-/.test(t))
@@ -242,7 +261,7 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
     const users = [...new Set([...result.clickers, ...result.downloaders].filter((w) => (w.host ?? w.client)?.toUpperCase() === who && w.user).map((w) => w.user!))];
     result.hosts.push({ host: who, users, verdict: 'no_telemetry', evidence: webEvidence(result, who) });
   }
-  for (const r of result.recipients) if (r.outcome === 'delivered') uncovered.add(r.recipient);
+  for (const r of result.recipients) if (r.outcome === 'delivered' && r.hosts.length === 0) uncovered.add(r.recipient);
   result.coverage.uncovered = [...uncovered].sort();
   result.hosts.sort((a, b) => order(a.verdict) - order(b.verdict) || a.host.localeCompare(b.host));
   result.coverage.hosts.sort((a, b) => a.host.localeCompare(b.host));
@@ -259,6 +278,11 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
     hostsWithTelemetry: hosts.size,
   };
   return result;
+}
+
+/** `CORP\\alice`, `alice@corp.example` and `alice` all name the account `alice`. */
+function accountName(who: string): string {
+  return who.toLowerCase().split('\\').pop()!.split('@')[0]!;
 }
 
 /** Evidence stays readable: an encoded PowerShell command line runs to kilobytes. */
@@ -298,7 +322,7 @@ function mailEvent(e: LogEvent, ind: Indicators, mappings: Mappings, result: Hun
   for (const r of recipients) {
     for (const one of r.split(/[;,]\s*/)) {
       result.recipients.push({
-        recipient: one.toLowerCase(), outcome, time: e.time ?? null, messageId: messageId ?? null, subject: str(f.subject) ?? null, matchedBy, source: sourceOf(e),
+        recipient: one.toLowerCase(), hosts: [], outcome, time: e.time ?? null, messageId: messageId ?? null, subject: str(f.subject) ?? null, matchedBy, source: sourceOf(e),
       });
     }
   }

@@ -44,6 +44,8 @@ export async function* jsonRecords(lines: AsyncIterable<Line>): AsyncGenerator<J
       continue;
     }
     let junk = false;
+    // Text of the current record is taken from the line in slices, not character by character.
+    let seg = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
       if (depth === 0) {
@@ -52,13 +54,13 @@ export async function* jsonRecords(lines: AsyncIterable<Line>): AsyncGenerator<J
         else if (c === ']' && inArray) inArray = false;
         else if (c === '{') {
           depth = 1;
-          buf = c;
+          buf = '';
+          seg = i;
           start = line;
           oversized = false;
         } else junk = true;
         continue;
       }
-      if (!oversized) buf += c;
       if (inString) {
         if (escaped) escaped = false;
         else if (c === '\\') escaped = true;
@@ -68,19 +70,20 @@ export async function* jsonRecords(lines: AsyncIterable<Line>): AsyncGenerator<J
       else if (c === '}' || c === ']') {
         depth--;
         if (depth === 0) {
+          if (!oversized) buf += text.slice(seg, i + 1);
           yield oversized ? { error: `record longer than ${LOG_LIMITS.maxRecordChars} characters skipped`, line: start } : parseRecord(buf, start);
           buf = '';
         }
       }
     }
-    if (junk) yield { error: 'text outside any JSON object skipped', line };
     if (depth > 0 && !oversized) {
-      buf += '\n';
+      buf += `${text.slice(seg)}\n`;
       if (buf.length > LOG_LIMITS.maxRecordChars) {
         oversized = true;
         buf = '';
       }
     }
+    if (junk) yield { error: 'text outside any JSON object skipped', line };
   }
   if (depth > 0) yield { error: 'file ends inside a JSON record', line: start };
 }
