@@ -23,6 +23,7 @@ test('imitations of an own domain, by technique', () => {
   assert.equal(technique('acme-corp.com.evil.xyz'), 'name in subdomain');
   assert.equal(technique('acme-corp-invoices.net'), 'name inside another domain');
   assert.equal(lookalikeOf('acmecorp.com', own)?.target, 'acme-corp.com');
+  assert.equal(lookalikeOf('corp-mail.com', ['corp.example']), undefined, 'a short name inside another domain is no sign');
 });
 
 test('brands: imitations flagged, the brand\'s real domains never', () => {

@@ -27,6 +27,8 @@ test('labels and separators seen in lures, in many languages', () => {
   assert.deepEqual(stated('Password for the archive: FOO88'), ['FOO88']);
   assert.deepEqual(stated('Password:\t\nSECRET1'), ['SECRET1'], 'value in the next table cell or line');
   assert.deepEqual(stated('Pass: 998'), ['998']);
+  assert.deepEqual(stated('код: 4321'), ['4321']);
+  assert.deepEqual(stated('Lozinka: Ab12'), ['Ab12']);
 });
 
 test('ordinary prose around the word password states nothing', () => {

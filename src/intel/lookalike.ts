@@ -39,6 +39,9 @@ interface Parsed {
   subdomainLabels: string[];
 }
 
+/** Names shorter than this are not looked for inside other domain names. */
+const MIN_EMBEDDED_NAME = 5;
+
 /** Domains longer than this are not names a person reads; comparing them only costs time. */
 const MAX_DOMAIN_CHARS = 253;
 
@@ -142,6 +145,9 @@ function compare(d: Parsed, target: Parsed, opts: CompareOptions): string | unde
     const dist = Math.min(editDistance(d.label, target.label, edits), editDistance(sk, targetSkeleton, edits));
     if (dist <= edits) return `edit distance ${dist}`;
   }
+  // A short own name ("corp", "acme") is an everyday word inside other names; only longer ones are telling.
+  // Brand names are distinctive even when short (dhl); the everyday ones are marked `word` in brands.yaml.
+  if (!opts.strict && targetSkeleton.length < MIN_EMBEDDED_NAME) return undefined;
   if (d.subdomainLabels.some((l) => holdsName(skeleton(l), targetSkeleton))) return 'name in subdomain';
   if (holdsName(sk, targetSkeleton)) return 'name inside another domain';
   return undefined;
