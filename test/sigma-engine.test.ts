@@ -170,3 +170,22 @@ test('rules generated from a case load, find the case in proxy and endpoint logs
   assert.deepEqual(r.detections.filter((d) => d.source.includes('sysmon')).map((d) => d.host), ['WS-BOB']);
   assert.deepEqual(r.suppressed.map((s) => s.host), ['WS-ALICE']);
 });
+
+test('the example filters file loads and names only bundled rules; a signed-script filter spares that share only', async () => {
+  const { fileURLToPath } = await import('node:url');
+  const example = fileURLToPath(new URL('../rules/sigma-filters/trusted-devices.example.yml', import.meta.url));
+  const filters = await loadSigma([example]);
+  assert.deepEqual(filters.errors, []);
+  const bundled = await loadSigma([BUNDLED_RULES]);
+  const ids = new Set(bundled.rules.map((r) => r.id));
+  for (const f of filters.filters) for (const id of f.rules) assert.ok(ids.has(id), id);
+  const set = new RuleSet(bundled.rules, filters.filters);
+  const event = (parentCommandLine: string) => ({
+    shape: 'nxlog-json', file: 'x', line: 1, logsource: { product: 'windows', service: 'sysmon', categories: ['process_creation'] },
+    fields: { Image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', ParentImage: 'C:\\Windows\\System32\\wscript.exe', ParentCommandLine: parentCommandLine, CommandLine: 'powershell.exe -File x.ps1', Computer: 'WS-1' },
+  });
+  const signed = set.match(event('wscript.exe \\\\it-share.corp.example\\signed-scripts\\inventory.vbs')).find((m) => m.rule.id === '95eadcb2-92e4-4ed1-9031-92547773a6db')!;
+  assert.equal(signed.suppressedBy?.title, 'Signed admin scripts in the IT share');
+  const lure = set.match(event('wscript.exe C:\\Users\\alice\\Downloads\\Invoice_4411.js')).find((m) => m.rule.id === '95eadcb2-92e4-4ed1-9031-92547773a6db')!;
+  assert.equal(lure.suppressedBy, undefined);
+});

@@ -24,10 +24,14 @@ export async function* zeekRows(lines: AsyncIterable<Line>): AsyncGenerator<Zeek
   let path: string | undefined;
   for await (const { text, line } of lines) {
     if (text.startsWith('#')) {
-      const [key, ...rest] = text.split(key0(text));
+      // `#separator \x09` is written with a space (the separator is not known yet); the rest use the separator.
+      if (text.startsWith('#separator ')) {
+        sep = unescape(text.slice('#separator '.length).trim());
+        continue;
+      }
+      const [key, ...rest] = text.split(sep);
       const value = rest.join(sep);
-      if (key === '#separator') sep = unescape(text.slice('#separator '.length).trim());
-      else if (key === '#set_separator') setSep = unescape(value);
+      if (key === '#set_separator') setSep = unescape(value);
       else if (key === '#unset_field') unset = value;
       else if (key === '#empty_field') empty = value;
       else if (key === '#path') path = value;
@@ -47,9 +51,5 @@ export async function* zeekRows(lines: AsyncIterable<Line>): AsyncGenerator<Zeek
       else value[f] = unescape(c);
     });
     yield { value, line, raw: text, path };
-  }
-
-  function key0(t: string): string {
-    return t.startsWith('#separator') ? ' ' : sep;
   }
 }

@@ -10,7 +10,6 @@ import { compileRule, type SigmaRule } from './rule.ts';
 
 /** The chain rules shipped with tacklebox (SigmaHQ, DRL 1.1). */
 export const BUNDLED_RULES = fileURLToPath(new URL('../../../rules/sigma', import.meta.url));
-export const BUNDLED_FILTERS = fileURLToPath(new URL('../../../rules/sigma-filters', import.meta.url));
 
 export interface Loaded {
   rules: SigmaRule[];
