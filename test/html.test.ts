@@ -87,6 +87,7 @@ test('anchor text that shows a brand but links elsewhere is impersonation; the a
   assert.deepEqual(ids(r), ['html.anchor-impersonation']);
   assert.match(evidence(r, 'html.anchor-impersonation'), /login\.microsoftonline\.com.*login-check\.example/);
   assert.equal(r.children?.[0]?.meta?.anchorText, 'https://login.microsoftonline.com/');
+  assert.deepEqual(childNames(r), ['https://login-check.example/o365'], 'the shown address is not a link the reader follows');
 });
 
 test('anchor text showing our own domain over a foreign link is impersonation', async () => {

@@ -31,6 +31,11 @@ test('brands: imitations flagged, the brand\'s real domains never', () => {
   assert.equal(brandLookalikeOf('rnicrosoft.com')?.technique, 'look-alike characters');
   assert.equal(brandLookalikeOf('login.microsoft.com.secure-verify.xyz')?.technique, 'name in subdomain');
   assert.equal(brandLookalikeOf('docusing.com')?.brand, 'docusign');
+  assert.deepEqual(brandLookalikeOf('login.microsoftonline.com.verify-acct.example'), {
+    brand: 'microsoft',
+    target: 'microsoftonline.com',
+    technique: 'name in subdomain',
+  });
   assert.equal(brandLookalikeOf('dhl-tracking.info')?.brand, 'dhl');
   for (const d of ['microsoftonline.com', 'tenant.sharepoint.com', 'dhl.de', 'docusign.net', 'amazon.de', 'zoom.us', 'github.com', 'upstream.com', 'apple-pie.com', 'wikipedia.org'])
     assert.equal(brandLookalikeOf(d), undefined, d);

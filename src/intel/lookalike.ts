@@ -204,6 +204,14 @@ export function brandLookalikeOf(domain: string): BrandLookalike | undefined {
   if (!d) return undefined;
   const all = brands();
   if (all.some((b) => isSameOrSub(d, b.domains))) return undefined;
+  // "login.microsoftonline.com.verify.example": any of the brand's real domains placed in front of another.
+  const sub = d.subdomainLabels.join('.');
+  if (sub) {
+    for (const b of all) {
+      const shown = b.domains.find((x) => sub === x.domain || sub.endsWith(`.${x.domain}`));
+      if (shown) return { brand: b.name, target: shown.domain, technique: 'name in subdomain' };
+    }
+  }
   for (const b of all) {
     const technique = compare(d, b.main, { strict: true, word: b.word });
     if (technique) return { brand: b.name, target: b.main.domain, technique };

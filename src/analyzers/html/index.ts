@@ -94,12 +94,17 @@ export const htmlAnalyzer: Analyzer = {
       if (link) links.push(link);
     }
     const anchorTexts = new Map<string, string>();
+    // URLs that appear only as the visible text of a link to somewhere else: what the reader is shown, not
+    // where the link goes. They must not become link artifacts or IOCs (blocking login.microsoftonline.com).
+    const shownOnly = new Set<string>();
     const mismatches = new Map<string, string[]>(); // finding id → evidence
     for (const anchor of page.anchors) {
       const abs = absolute(anchor.href, base);
       const link = abs && normaliseLink(abs, 'href');
       if (!link) continue;
       if (anchor.text && !anchorTexts.has(link.url)) anchorTexts.set(link.url, anchor.text.slice(0, 200));
+      const shown = /^\S+$/.test(anchor.text) ? normaliseLink(anchor.text, 'text') : undefined;
+      if (shown && shown.url !== link.url) shownOnly.add(shown.url);
       const mismatch = anchorMismatch(anchor.text, link.url, ctx.config.ownDomains);
       if (mismatch) {
         const id = mismatch.impersonates ? 'html.anchor-impersonation' : 'html.anchor-mismatch';
@@ -142,7 +147,8 @@ export const htmlAnalyzer: Analyzer = {
 
     // An HTML attachment's title is part of what the reader sees ("Sign in to your account").
     const text = artifact.relation !== 'body' && page.title ? `${page.title}\n${page.text}` : page.text;
-    const body = analyzeBodyText(text, where, ctx, links, { subject: subjectFor(artifact, ctx) });
+    for (const link of links) shownOnly.delete(link.url);
+    const body = analyzeBodyText(text, where, ctx, links, { subject: subjectFor(artifact, ctx), notLinks: shownOnly });
     return {
       findings: [...body.findings, ...findings],
       children: body.children,

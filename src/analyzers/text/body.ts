@@ -44,7 +44,7 @@ export function analyzeBodyText(
   where: string,
   ctx: AnalysisContext,
   extraLinks: readonly FoundLink[] = [],
-  options: { archivePasswordFinding?: boolean; subject?: string } = {},
+  options: { archivePasswordFinding?: boolean; subject?: string; notLinks?: ReadonlySet<string> } = {},
 ): BodyResult {
   const findings: FindingHit[] = lureFindingHits(text, where);
   // A lure may sit in the subject alone ("Please DocuSign: Payment Remittance" over an image body).
@@ -69,7 +69,8 @@ export function analyzeBodyText(
   const seen = new Set<string>();
   const links: FoundLink[] = [];
   let dropped = fromText.more;
-  for (const link of [...extraLinks, ...fromText.links]) {
+  const textLinks = options.notLinks ? fromText.links.filter((l) => !options.notLinks!.has(l.url)) : fromText.links;
+  for (const link of [...extraLinks, ...textLinks]) {
     if (seen.has(link.url)) continue;
     seen.add(link.url);
     if (links.length < max) links.push(link);
