@@ -3,6 +3,7 @@
 
 import { analyzeCommand } from './analyze.ts';
 import { campaignsCommand } from './campaigns.ts';
+import { exportCommand } from './export.ts';
 import { UsageError } from './args.ts';
 import { huntCommand } from './hunt.ts';
 import { serveCommand } from './serve.ts';
@@ -13,6 +14,7 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; about: string }> = {
   analyze: { run: analyzeCommand, about: 'analyse reported emails and files, print a report for each' },
   campaigns: { run: campaignsCommand, about: 'group analysed reports into campaigns' },
+  export: { run: exportCommand, about: "write a report's indicators as STIX 2.1, MISP, a CSV blocklist or Sigma rules" },
   hunt: { run: huntCommand, about: 'find who received, clicked, downloaded and ran a case in mail, web and endpoint logs; Sigma' },
   serve: { run: serveCommand, about: 'run the reporting service: API, web UI, mailbox intake, feedback' },
   users: { run: usersCommand, about: 'add, list and remove users of the service; print API tokens' },
