@@ -189,3 +189,25 @@ test('a host whose telemetry ends before the campaign is no_telemetry, not no_ev
   assert.equal(bob.verdict, 'no_telemetry');
   assert.match(bob.evidence.join(' '), /before the campaign began/);
 });
+
+test('zipped logs: the OTRF zips are read in place; a password-protected zip needs --zip-password and says so', { skip: !existsSync(OTRF) }, async () => {
+  const { readLogFile } = await import('../src/hunt/logs/read.ts');
+  const { ZipWriter, Uint8ArrayReader } = await import('@zip.js/zip.js');
+  let events = 0;
+  for await (const _ of readLogFile(join(OTRF, 'cmd_bitsadmin_download_psh_script.zip'))) events++;
+  assert.equal(events, 424); // one JSON object per line in the member: `wc -l` of the recording
+
+  const sink = new Uint8ArrayWriter();
+  const writer = new ZipWriter(sink, { password: 'infected', zipCrypto: true });
+  await writer.add('sysmon.json', new Uint8ArrayReader(new TextEncoder().encode(gen.nxlogJson(gen.CHAIN_PROCESSES))));
+  const locked = join(dir, 'locked.zip');
+  writeFileSync(locked, await writer.close());
+  const reports: { errorSamples: { error: string }[] }[] = [];
+  events = 0;
+  for await (const _ of readLogFile(locked, { onFile: (r) => reports.push(r) })) events++;
+  assert.equal(events, 0);
+  assert.match(reports[0]!.errorSamples[0]!.error, /encrypted member \(give --zip-password\)/);
+  events = 0;
+  for await (const _ of readLogFile(locked, { zipPassword: 'infected' })) events++;
+  assert.equal(events, gen.CHAIN_PROCESSES.length);
+});
