@@ -20,7 +20,8 @@ function dispositionName(header: string): string | undefined {
   const star = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
   if (star) return safeDecode(star[2]!.trim());
   const plain = /filename\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]+)/i.exec(header);
-  if (plain) return (plain[2] ?? plain[1]!).replace(/\\(.)/g, '$1').trim();
+  // Only \" and \\ are unescaped: browsers keep other backslashes, which then separate path parts.
+  if (plain) return (plain[2] ?? plain[1]!).replace(/\\(["\\])/g, '$1').trim();
   return undefined;
 }
 
