@@ -146,7 +146,10 @@ test('hostile HTML: deep nesting, endless tags and a giant attribute end quickly
   assert.ok((r1.errors ?? []).some((e) => /nested deeper/.test(e)));
   const tags = '<a href="https://x.example/">'.repeat(300_000);
   const r2 = await run(tags);
-  assert.ok((r2.errors ?? []).some((e) => /elements/.test(e)), 'the element cap is reported');
+  assert.equal(r2.limits?.[0]?.limit, 'htmlElements', 'the element cap is reported as a limit');
+  const small = await run('<p>one</p>'.repeat(100), { config: { limits: { ...defaultConfig().limits, htmlBytes: 50 } } });
+  assert.equal(small.limits?.[0]?.limit, 'htmlBytes');
+  assert.match(small.limits![0]!.detail, /first 50 of 1000/);
   const attr = `<a href="https://y.example/${'a'.repeat(5_000_000)}">x</a><p>after</p>`;
   const r3 = await run(attr);
   assert.deepEqual(childNames(r3), [], 'an absurd URL is not a link');

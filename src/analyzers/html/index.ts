@@ -76,7 +76,11 @@ export const htmlAnalyzer: Analyzer = {
   findings: { ...BODY_FINDINGS, ...HTML_FINDINGS },
   analyze(artifact, ctx): AnalyzerResult {
     const where = describeWhere(artifact);
-    const page = renderHtml(decodeText(artifact.data), ctx.signal);
+    const page = renderHtml(decodeText(artifact.data), {
+      maxChars: ctx.limits.htmlBytes,
+      maxElements: ctx.limits.htmlElements,
+      signal: ctx.signal,
+    });
     // A page a link served resolves its relative links against where it ended up, after redirects.
     const served = artifact.meta.finalUrl ?? artifact.meta.url;
     const pageUrl = typeof served === 'string' ? served : undefined;
@@ -84,7 +88,8 @@ export const htmlAnalyzer: Analyzer = {
     const findings: FindingHit[] = [];
     const limits: LimitHit[] = [];
     const errors: string[] = [];
-    if (page.truncated) errors.push(`HTML only partly read: ${page.truncated}`);
+    if (page.truncated?.limit === 'time') errors.push(`HTML only partly read: ${page.truncated.detail}`);
+    else if (page.truncated) limits.push({ limit: page.truncated.limit, detail: page.truncated.detail });
     if (page.nestingResets) errors.push(`HTML nested deeper than ${MAX_NESTING} elements: read on with the structure reset`);
 
     const links: FoundLink[] = [];

@@ -30,16 +30,22 @@ export interface RenderedHtml {
   anchors: Anchor[];
   forms: FormInfo[];
   baseHref?: string;
-  /** Set when a cap stopped the reading early. */
-  truncated?: string;
+  /** Set when a cap stopped the reading early: which one, and what was left out. */
+  truncated?: { limit: 'htmlBytes' | 'htmlElements' | 'time'; detail: string };
   /** How often nesting deeper than MAX_NESTING made the reader start afresh. */
   nestingResets?: number;
 }
 
-/** HTML read per artifact. A mail body or a phishing page is far smaller; beyond this is padding. */
-export const MAX_HTML_CHARS = 8 * 1024 * 1024;
-/** Elements read per artifact. */
-export const MAX_ELEMENTS = 200_000;
+export interface RenderOptions {
+  /** Characters read (limit htmlBytes). A mail body or a phishing page is far smaller; beyond is padding. */
+  maxChars?: number;
+  /** Elements read (limit htmlElements). */
+  maxElements?: number;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_MAX_CHARS = 8 * 1024 * 1024;
+const DEFAULT_MAX_ELEMENTS = 200_000;
 /** Characters of visible text kept. */
 export const MAX_TEXT_CHARS = 2_000_000;
 const MAX_HIDDEN_CHARS = 20_000;
@@ -93,7 +99,9 @@ export function refreshTarget(content: string): string | undefined {
   return m?.[1];
 }
 
-export function renderHtml(html: string, signal?: AbortSignal): RenderedHtml {
+export function renderHtml(html: string, options: RenderOptions = {}): RenderedHtml {
+  const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
+  const maxElements = options.maxElements ?? DEFAULT_MAX_ELEMENTS;
   const out: RenderedHtml = { text: '', hiddenText: '', title: '', urls: [], anchors: [], forms: [] };
   const text: string[] = [];
   let textChars = 0;
@@ -193,8 +201,8 @@ export function renderHtml(html: string, signal?: AbortSignal): RenderedHtml {
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
 
-  const input = html.length > MAX_HTML_CHARS ? html.slice(0, MAX_HTML_CHARS) : html;
-  if (input.length < html.length) out.truncated = `read the first ${MAX_HTML_CHARS} of ${html.length} characters`;
+  const input = html.length > maxChars ? html.slice(0, maxChars) : html;
+  if (input.length < html.length) out.truncated = { limit: 'htmlBytes', detail: `rendered the first ${maxChars} of ${html.length} characters` };
   for (let at = 0, end = 0; at < input.length; at = end) {
     // Chunks end before a "<", so that a fresh start after a reset begins at a tag, not inside one.
     end = Math.min(at + CHUNK, input.length);
@@ -202,12 +210,12 @@ export function renderHtml(html: string, signal?: AbortSignal): RenderedHtml {
       const tagStart = input.lastIndexOf('<', end - 1);
       if (tagStart > at) end = tagStart;
     }
-    if (elements > MAX_ELEMENTS) {
-      out.truncated = `stopped after ${MAX_ELEMENTS} elements`;
+    if (elements > maxElements) {
+      out.truncated = { limit: 'htmlElements', detail: `stopped after ${maxElements} elements, at character ${at} of ${input.length}` };
       break;
     }
-    if (signal?.aborted) {
-      out.truncated = 'stopped: time is up';
+    if (options.signal?.aborted) {
+      out.truncated = { limit: 'time', detail: `stopped at character ${at} of ${input.length}: time is up` };
       break;
     }
     parser.write(input.slice(at, end));
