@@ -17,7 +17,8 @@ const ROOT = '/work/shared/corpora/sigma-regression';
  * Cases whose recorded events hold more genuine matches than `match_count` says: the rule's plain `contains` /
  * `endswith` values appear in several events of the file (AnyDesk's user.conf.new written twice plus its ~RF
  * temp file; procdump, procdump64 and procdump64a all dropped; both AutoShareServer and AutoShareWks set).
- * Matching fewer would mean matching wrongly, so these are checked for "at least match_count" and listed here.
+ * SigmaHQ's own regression runner reads match_count as a floor (more matches is a warning, "consider updating
+ * match_count"); here every other case must match exactly, and these must give exactly the count listed.
  */
 const MORE_EVENTS_THAN_COUNT = new Map([
   ['file_event_win_anydesk_artefact', 3],
