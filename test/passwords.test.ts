@@ -29,6 +29,7 @@ test('labels and separators seen in lures, in many languages', () => {
   assert.deepEqual(stated('Pass: 998'), ['998']);
   assert.deepEqual(stated('код: 4321'), ['4321']);
   assert.deepEqual(stated('Lozinka: Ab12'), ['Ab12']);
+  assert.deepEqual(stated('ZIP-Password: Zp77'), ['Zp77']);
 });
 
 test('ordinary prose around the word password states nothing', () => {

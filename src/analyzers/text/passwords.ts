@@ -178,7 +178,7 @@ const MAX_URL_LOOKBACK = 2048;
 
 /** "…/j/123?pwd=abc": a label inside a URL or a path is a parameter, not a statement. */
 function insideUrl(text: string, at: number): boolean {
-  if (/[?&/=#._@-]/.test(text.charAt(at - 1))) return true;
+  if (/[?&/=#_@]/.test(text.charAt(at - 1))) return true;
   // Look back a bounded distance only: a search to the start of the text for every label would be quadratic.
   let start = at;
   while (start > 0 && at - start < MAX_URL_LOOKBACK && !/\s/.test(text.charAt(start - 1))) start--;
