@@ -10,6 +10,8 @@ import { analyzeSubmission } from '../src/engine/submission.ts';
 import type { Analyzer, EngineConfig } from '../src/engine/types.ts';
 import { buildReport } from '../src/verdict/report.ts';
 import { make7z, makeGzip } from './generators/archive.ts';
+import { makeIso } from './generators/archive-iso.ts';
+import { makeShortcut } from './generators/lnk.ts';
 import { makeZip, nestedZip, rawZip, storedEntry, zerosZip } from './generators/zip.ts';
 
 const JS = 'var sh = new ActiveXObject("WScript.Shell"); sh.Run("powershell -enc SQBFAFgA");';
@@ -168,4 +170,16 @@ test('garbage behind a ZIP signature is a finding, not a crash', async () => {
   const report = await run({ name: 'broken.zip', data: junk });
   assert.ok(ids(report).includes('archive.unreadable'));
   assert.equal(report.errors.length, 0);
+});
+
+test('an ISO image with a shortcut and a DLL: a disk-image finding, both files unpacked', async () => {
+  const lnk = makeShortcut({ target: 'C:\\Windows\\System32\\rundll32.exe', arguments: 'data\\lib.dll,DllRegisterServer' });
+  const dll = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(510, 0x90)]);
+  const report = await run({ name: 'Invoice_0314.iso', data: makeIso([{ name: 'INVOICE.LNK', data: lnk }, { name: 'LIB.DLL', data: dll }]) });
+  const iso = report.artifacts.find((a) => a.kind === 'iso')!;
+  assert.ok(iso, JSON.stringify(report.artifacts));
+  const members = report.artifacts.filter((a) => a.parent === iso.id);
+  assert.deepEqual(members.map((a) => [a.name, a.kind]).sort(), [['INVOICE.LNK', 'lnk'], ['LIB.DLL', 'pe']]);
+  assert.ok(ids(report).includes('archive.disk-image'));
+  assert.ok(ids(report).includes('archive.script-member'), 'a shortcut counts as a script or shortcut member');
 });
