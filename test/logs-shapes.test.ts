@@ -172,3 +172,20 @@ test('hostile input: broken JSON, junk, an endless line and an unknown format be
   assert.deepEqual(r3.events.map((e) => e.line), [1, 3]);
   assert.match(r3.reports[0]!.errorSamples[0]!.error, /longer than/);
 });
+
+test('random bytes and mangled logs never crash a reader (property test)', async () => {
+  const fc = await import('fast-check');
+  const seeds = [gen.nxlogJson(procs), gen.zeekHttpTsv(), gen.postfixMaillog(), gen.exchangeTraceCsv(), gen.squidAccessLog(), gen.ecsProxyJson()];
+  let n = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 0, max: seeds.length - 1 }), fc.uint8Array({ maxLength: 64 }), fc.nat(), fc.nat(), async (which, noise, at, cut) => {
+      const seed = Buffer.from(seeds[which]!);
+      const p = at % seed.length;
+      const mangled = Buffer.concat([seed.subarray(0, p), Buffer.from(noise), seed.subarray(p, Math.max(p, seed.length - (cut % 200)))]);
+      const { events, reports } = await read(`fuzz-${n++}.log`, mangled);
+      assert.equal(reports.length, 1);
+      assert.ok(events.every((e) => e.line >= 1 && typeof e.shape === 'string'));
+    }),
+    { numRuns: 150 },
+  );
+});

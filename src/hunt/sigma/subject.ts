@@ -16,7 +16,7 @@ export class Subject {
    * The raw value, looking the name up exactly first, then ignoring case and spaces: Sigma field names vary in
    * case across sources, and Defender's event data says "Threat Name" where rules say ThreatName.
    */
-  raw_(field: string): unknown {
+  lookup(field: string): unknown {
     const v = this.fields[field];
     if (v !== undefined || Object.hasOwn(this.fields, field)) return v;
     this.keyIndex ??= new Map(Object.keys(this.fields).map((k) => [looseName(k), k]));
@@ -25,7 +25,7 @@ export class Subject {
   }
 
   has(field: string): boolean {
-    const v = this.raw_(field);
+    const v = this.lookup(field);
     return v !== undefined && v !== null;
   }
 
@@ -34,7 +34,7 @@ export class Subject {
     const cache = caseSensitive ? this.cased : this.lowered;
     let v = cache.get(field);
     if (v === undefined) {
-      v = stringsOf(this.raw_(field), !caseSensitive);
+      v = stringsOf(this.lookup(field), !caseSensitive);
       cache.set(field, v);
     }
     return v;
