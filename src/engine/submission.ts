@@ -282,7 +282,8 @@ export async function analyzeSubmission(input: SubmissionInput, options: EngineO
       entry.artifacts.push(artifact.id);
       opened.set(candidate.value, entry);
     }
-    if (result.label) run.labels[artifact.id] = result.label;
+    // The first analyzer routed to a kind names the artifact in the chain line (url: "link", not the fetch status).
+    if (result.label && run.labels[artifact.id] === undefined) run.labels[artifact.id] = result.label;
     if (result.facts) {
       const record = records.get(artifact.id)!;
       record.facts = { ...record.facts, ...result.facts };

@@ -55,9 +55,9 @@ export function chainSummary(artifacts: readonly ArtifactRecord[], findings: rea
   const steps: string[] = [];
   let node: ArtifactRecord | undefined = root;
   while (node) {
-    steps.push(labels[node.id] ?? KIND_LABELS[node.kind] ?? node.kind);
+    // A body is where the link was found, not a stage of the attack.
+    if (node.relation !== 'body') steps.push(labels[node.id] ?? KIND_LABELS[node.kind] ?? node.kind);
     const next: ArtifactRecord[] = children.get(node.id) ?? [];
-    // Bodies and similar bookkeeping artifacts are passed through, not shown.
     node = next.reduce<ArtifactRecord | undefined>((best, c) => (!best || (weight.get(c.id) ?? 0) > (weight.get(best.id) ?? 0) ? c : best), undefined);
     if (node && (weight.get(node.id) ?? 0) < 1 && steps.length > 1) break;
   }
