@@ -23,7 +23,9 @@ export interface InlineForward {
 const MAX_SCANNED_CHARS = 512 * 1024;
 const MAX_HEADER_LINES = 30;
 
-let compiled: { phrases: Map<string, 'forward' | 'original'>; labels: Map<string, keyof InlineForward['headers']>; prefixes: Set<string> } | undefined;
+let compiled:
+  | { phrases: Map<string, 'forward' | 'original'>; anyForward: RegExp; labels: Map<string, keyof InlineForward['headers']>; prefixes: Set<string> }
+  | undefined;
 
 function rules() {
   if (compiled) return compiled;
@@ -35,7 +37,9 @@ function rules() {
   for (const [field, words] of Object.entries(file.headerLabels)) {
     for (const w of words) labels.set(String(w).toLowerCase(), field as keyof InlineForward['headers']);
   }
-  compiled = { phrases, labels, prefixes: new Set(file.forwardSubjectPrefixes.map((p) => String(p).toLowerCase())) };
+  const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  const anyForward = new RegExp(file.markers.forward.map(escape).join('|'), 'iu');
+  compiled = { phrases, anyForward, labels, prefixes: new Set(file.forwardSubjectPrefixes.map((p) => String(p).toLowerCase())) };
   return compiled;
 }
 
@@ -49,8 +53,20 @@ export function hasForwardPrefix(subject: string | undefined): boolean {
   return false;
 }
 
+/**
+ * Cheap test before any line-by-line work: a body can hold a forward only if it names a forward marker, or,
+ * for a mail whose subject says it is forwarded, any quoted-original marker.
+ */
+export function mayHoldForward(text: string, forwardSubject: boolean): boolean {
+  return forwardSubject || rules().anyForward.test(text.slice(0, MAX_SCANNED_CHARS));
+}
+
+/** Outlook separates the quoted original with a line of underscores instead of a phrase. */
+const SEPARATOR_LINE = /^\s*_{10,}\s*$/;
+
 function markerKind(line: string): 'forward' | 'original' | undefined {
   if (line.length > 120) return undefined;
+  if (SEPARATOR_LINE.test(line)) return 'original';
   const core = line
     .replace(/^[\s>*_=-]+|[\s*_=:-]+$/g, '')
     .replace(/\s+/g, ' ')

@@ -16,26 +16,48 @@ interface BrandsFile {
   brands: Record<string, { label: string; domains: string[]; word?: boolean }>;
 }
 
-let tables: { role: RegExp; freemail: Set<string>; brands: { name: string; re: RegExp; domains: string[] }[] } | undefined;
+let tables: { role: RegExp; freemail: Set<string>; brand: RegExp; brandDomains: Map<string, { name: string; domains: string[] }> } | undefined;
 
 function load() {
   if (tables) return tables;
   const imp = loadRules<ImpersonationFile>('mail-impersonation.yaml');
   const brands = loadRules<BrandsFile>('brands.yaml').brands;
+  // Everyday-word brands (apple, chase) are left out: in a display name they are too often just words.
+  const brandDomains = new Map<string, { name: string; domains: string[] }>();
+  for (const [name, b] of Object.entries(brands)) {
+    if (b.word) continue;
+    const label = b.label.toLowerCase();
+    const entry = brandDomains.get(label) ?? { name, domains: [] };
+    entry.domains.push(...b.domains.map((d) => d.toLowerCase()));
+    brandDomains.set(label, entry);
+  }
   tables = {
     role: wordsRegex(imp.roleWords),
     freemail: new Set(imp.freemailDomains.map((d) => d.toLowerCase())),
-    // Everyday-word brands (apple, chase) are left out: in a display name they are too often just words.
-    brands: Object.entries(brands)
-      .filter(([, b]) => !b.word)
-      .map(([name, b]) => ({ name, re: wordsRegex([b.label]), domains: b.domains.map((d) => d.toLowerCase()) })),
+    // One regex for all brand names: display names are checked once, not once per brand.
+    brand: wordsRegex([...brandDomains.keys()], 'g'),
+    brandDomains,
   };
   return tables;
 }
 
-function wordsRegex(words: readonly string[]): RegExp {
+/** Lookalike verdicts per domain: bulk mail repeats the same few sender domains. */
+const lookalikeCache = new Map<string, ReturnType<typeof brandLookalikeOf> | null>();
+const MAX_CACHED_DOMAINS = 10_000;
+
+function cachedBrandLookalike(domain: string) {
+  let hit = lookalikeCache.get(domain);
+  if (hit === undefined) {
+    hit = brandLookalikeOf(domain) ?? null;
+    if (lookalikeCache.size >= MAX_CACHED_DOMAINS) lookalikeCache.clear();
+    lookalikeCache.set(domain, hit);
+  }
+  return hit ?? undefined;
+}
+
+function wordsRegex(words: readonly string[], flags = ''): RegExp {
   const alternatives = words.map((w) => w.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'));
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, `iu${flags}`);
 }
 
 const show = (m: Mailbox | undefined) => (m ? (m.name ? `"${m.name}" <${m.address}>` : `<${m.address}>`) : '');
@@ -70,9 +92,10 @@ export function headerFindings(msg: MailMessage, ownDomains: readonly string[]):
     }
   }
   const t = load();
-  for (const b of t.brands) {
-    if (b.re.test(name) && !b.domains.some((d) => fromDomain === d || fromDomain.endsWith(`.${d}`))) {
-      hits.push({ id: 'email.display-name.brand', evidence: `From: ${show(from)} names ${b.name} but is sent from ${fromDomain}` });
+  for (const m of name.matchAll(t.brand)) {
+    const brand = t.brandDomains.get(m[0].toLowerCase().replace(/\s+/g, ' '));
+    if (brand && !brand.domains.some((d) => fromDomain === d || fromDomain.endsWith(`.${d}`))) {
+      hits.push({ id: 'email.display-name.brand', evidence: `From: ${show(from)} names ${brand.name} but is sent from ${fromDomain}` });
       break;
     }
   }
@@ -92,7 +115,7 @@ export function headerFindings(msg: MailMessage, ownDomains: readonly string[]):
       hits.push({ id: 'email.sender.lookalike', evidence: `${header}: <${address}>: ${d} imitates ${own.target} (${own.technique})` });
       continue;
     }
-    const brand = brandLookalikeOf(d);
+    const brand = cachedBrandLookalike(d);
     if (brand) hits.push({ id: 'email.sender.brand-lookalike', evidence: `${header}: <${address}>: ${d} imitates ${brand.brand} (${brand.target}, ${brand.technique})` });
   }
   return hits;

@@ -17,6 +17,8 @@ export function htmlToText(html: string): string {
         return !href || text === href ? text || href : `${text} <${href}>`;
       })
       .replace(/<br\s*\/?>/gi, '\n')
+      // Outlook sets the quoted original of a forward under a rule; keep it as the separator line it is in text.
+      .replace(/<hr\b[^>]*>/gi, '\n________________________________\n')
       .replace(/<\/(p|div|tr|li|h[1-6]|blockquote|table)\s*>/gi, '\n')
       .replace(/<\/t[dh]\s*>/gi, ' ')
       .replace(/<[^>]*>/g, ''),

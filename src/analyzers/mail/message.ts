@@ -5,7 +5,7 @@
 import { clip } from '../../engine/submission.ts';
 import type { AnalysisContext, AnalyzerResult, Artifact, ChildArtifact, FindingHit, IocHit } from '../../engine/types.ts';
 import { passwordCandidates } from '../text/passwords.ts';
-import { findInlineForward, hasForwardPrefix, rebuildForwarded, type InlineForward } from './forward.ts';
+import { findInlineForward, hasForwardPrefix, mayHoldForward, rebuildForwarded, type InlineForward } from './forward.ts';
 import { headerFindings } from './header-checks.ts';
 import {
   authenticationResults,
@@ -157,9 +157,12 @@ interface Wrapper {
 function wrapperOf(message: MailMessage): Wrapper | undefined {
   if (message.deliveryReport || /^(mailer-daemon|postmaster)@/i.test(message.from?.address ?? '')) return undefined;
   if (message.attachments.some((a) => a.forwarded)) return { forwardedAs: 'attachment' };
-  const body = message.text?.trim() ? message.text : message.html ? htmlToText(message.html) : '';
-  const inline = body ? findInlineForward(body) : undefined;
-  if (inline && (inline.markerKind === 'forward' || hasForwardPrefix(message.subject))) return { forwardedAs: 'inline', inline };
+  const forwardSubject = hasForwardPrefix(message.subject);
+  const source = message.text?.trim() ? message.text : (message.html ?? '');
+  if (!source || !mayHoldForward(source, forwardSubject)) return undefined;
+  const body = source === message.text ? source : htmlToText(source);
+  const inline = findInlineForward(body);
+  if (inline && (inline.markerKind === 'forward' || forwardSubject)) return { forwardedAs: 'inline', inline };
   return undefined;
 }
 
