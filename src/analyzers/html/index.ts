@@ -6,12 +6,13 @@
 import type { Analyzer, AnalyzerResult, FindingHit, LimitHit } from '../../engine/types.ts';
 import { BODY_FINDINGS, analyzeBodyText, decodeText, describeWhere, subjectFor } from '../text/body.ts';
 import { type FoundLink, normaliseLink } from '../text/links.ts';
-import { anchorMismatch } from './anchors.ts';
+import { readAnchors } from './anchors.ts';
+import { passwordFormFindings } from './forms.ts';
+import { absolute, hostOf } from './urls.ts';
 import { MAX_NESTING, renderHtml } from './render.ts';
 
 /** Hidden text shorter than this is a newsletter's preview line, not filler meant for spam filters. */
 const HIDDEN_TEXT_MIN_CHARS = 200;
-const MAX_EVIDENCE_ITEMS = 3;
 
 export const HTML_FINDINGS = {
   'html.anchor-mismatch': {
@@ -52,25 +53,6 @@ export const HTML_FINDINGS = {
   },
 };
 
-/** Makes a URL from markup absolute, against <base href> or the page's own URL; drops what is not a web link. */
-function absolute(url: string, base: string | undefined): string | undefined {
-  if (/^(?:javascript|data|mailto|tel|cid|about|blob|file):/i.test(url.trim())) return undefined;
-  try {
-    return new URL(url, base).href;
-  } catch {
-    return undefined;
-  }
-}
-
-function hostOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return undefined;
-  }
-}
-
 export const htmlAnalyzer: Analyzer = {
   name: 'html',
   findings: { ...BODY_FINDINGS, ...HTML_FINDINGS },
@@ -98,48 +80,18 @@ export const htmlAnalyzer: Analyzer = {
       const link = abs && normaliseLink(abs, via);
       if (link) links.push(link);
     }
-    const anchorTexts = new Map<string, string>();
-    // URLs that appear only as the visible text of a link to somewhere else: what the reader is shown, not
-    // where the link goes. They must not become link artifacts or IOCs (blocking login.microsoftonline.com).
-    const shownOnly = new Set<string>();
-    const mismatches = new Map<string, string[]>(); // finding id → evidence
-    for (const anchor of page.anchors) {
-      const abs = absolute(anchor.href, base);
-      const link = abs && normaliseLink(abs, 'href');
-      if (!link) continue;
-      if (anchor.text && !anchorTexts.has(link.url)) anchorTexts.set(link.url, anchor.text.slice(0, 200));
-      const shown = /^\S+$/.test(anchor.text) ? normaliseLink(anchor.text, 'text') : undefined;
-      if (shown && shown.url !== link.url) shownOnly.add(shown.url);
-      const mismatch = anchorMismatch(anchor.text, link.url, ctx.config.ownDomains);
-      if (mismatch) {
-        const id = mismatch.impersonates ? 'html.anchor-impersonation' : 'html.anchor-mismatch';
-        const list = mismatches.get(id) ?? [];
-        list.push(`link text shows "${mismatch.shown}" but goes to ${link.url}${mismatch.impersonates ? ` (shown: ${mismatch.impersonates})` : ''}`);
-        mismatches.set(id, list);
-      }
-    }
-    // One finding per kind of mismatch: a newsletter with thirty tracked links is one fact, not thirty.
-    for (const [id, list] of mismatches) {
-      const more = list.length > MAX_EVIDENCE_ITEMS ? `; and ${list.length - MAX_EVIDENCE_ITEMS} more` : '';
-      findings.push({ id, evidence: list.slice(0, MAX_EVIDENCE_ITEMS).join('; ') + more });
-    }
+    const anchors = readAnchors(page.anchors, (href) => {
+      const abs = absolute(href, base);
+      return abs ? normaliseLink(abs, 'href')?.url : undefined;
+    }, ctx.config.ownDomains);
+    findings.push(...anchors.findings);
     for (const link of links) {
-      const text = anchorTexts.get(link.url);
+      const text = anchors.textByUrl.get(link.url);
       if (text) link.anchorText = text;
     }
 
     const pageHost = hostOf(pageUrl);
-    for (const form of page.forms) {
-      if (form.passwordFields === 0) continue;
-      const action = form.action ? absolute(form.action, base) : undefined;
-      const actionHost = hostOf(action);
-      const fields = form.inputs.length > 0 ? ` (fields: ${form.inputs.join(', ')})` : '';
-      if (actionHost && actionHost !== pageHost) {
-        findings.push({ id: 'html.form.credentials-external', evidence: `form ${form.method.toUpperCase()} ${action} with a password field${fields}` });
-      } else {
-        findings.push({ id: 'html.form.password', evidence: `password field in ${where}${form.action ? `, form action "${form.action}"` : ''}${fields}` });
-      }
-    }
+    findings.push(...passwordFormFindings(page.forms, (action) => absolute(action, base), pageHost, where));
 
     for (const link of links) {
       if (link.via !== 'meta refresh') continue;
@@ -152,8 +104,8 @@ export const htmlAnalyzer: Analyzer = {
 
     // An HTML attachment's title is part of what the reader sees ("Sign in to your account").
     const text = artifact.relation !== 'body' && page.title ? `${page.title}\n${page.text}` : page.text;
-    for (const link of links) shownOnly.delete(link.url);
-    const body = analyzeBodyText(text, where, ctx, links, { subject: subjectFor(artifact, ctx), notLinks: shownOnly });
+    for (const link of links) anchors.shownOnly.delete(link.url);
+    const body = analyzeBodyText(text, where, ctx, links, { subject: subjectFor(artifact, ctx), notLinks: anchors.shownOnly });
     return {
       findings: [...body.findings, ...findings],
       children: body.children,
