@@ -267,11 +267,13 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
   result.coverage.hosts.sort((a, b) => a.host.localeCompare(b.host));
 
   const distinct = (list: { recipient?: string }[]) => new Set(list.map((r) => r.recipient)).size;
+  const deliveredTo = new Set(result.recipients.filter((r) => r.outcome === 'delivered').map((r) => r.recipient));
   result.summary = {
     detections: detectionCount,
     suppressed: suppressedCount,
     delivered: distinct(result.recipients.filter((r) => r.outcome === 'delivered')),
-    blocked: distinct(result.recipients.filter((r) => r.outcome === 'blocked')),
+    // A recipient with several trace rows (received, then delivered) counts once: delivered wins over blocked.
+    blocked: distinct(result.recipients.filter((r) => r.outcome === 'blocked' && !deliveredTo.has(r.recipient))),
     clicked: new Set(result.clickers.map(whoClicked)).size,
     downloaded: new Set(result.downloaders.map(whoClicked)).size,
     infected: result.hosts.filter((h) => h.verdict === 'infected').length,

@@ -66,11 +66,13 @@ export function exchangeTraceCsv(c: Campaign = CAMPAIGN): string {
   return `${head}\n${lines.join('\n')}\n`;
 }
 
-/** The extended message trace report: UTF-16LE with BOM, snake_case columns, one row per event. */
+/** The extended message trace report: UTF-16LE with BOM, snake_case columns, one row per event (RECEIVE, then DELIVER or FAIL). */
 export function exchangeExtendedReport(c: Campaign = CAMPAIGN): Uint8Array {
   const cols = ['date_time', 'client_ip', 'event_id', 'message_id', 'recipient_address', 'message_subject', 'sender_address', 'original_client_ip', 'directionality'];
-  const rows = mailRows(c).map((r) =>
-    [iso(r.minute), '10.0.0.25', r.status === 'Delivered' ? 'DELIVER' : 'FAIL', r.mid, r.to, r.subject, r.from, '203.0.113.7', 'Incoming'].map(csvCell).join(','),
+  const rows = mailRows(c).flatMap((r) =>
+    ['RECEIVE', r.status === 'Delivered' ? 'DELIVER' : 'FAIL'].map((event) =>
+      [iso(r.minute), '10.0.0.25', event, r.mid, r.to, r.subject, r.from, '203.0.113.7', 'Incoming'].map(csvCell).join(','),
+    ),
   );
   const text = `${cols.join(',')}\r\n${rows.join('\r\n')}\r\n`;
   return new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
