@@ -141,6 +141,12 @@ test('more links than maxLinks: the first ones are kept and the limit is reporte
   assert.match(r.limits![0]!.detail, /20 more/);
 });
 
+test('a text body larger than textBytes is read in part, and the limit says so', async () => {
+  const r = await run(`Password: early1\n${'filler '.repeat(200)}Password: late2`, { limits: { ...defaultConfig().limits, textBytes: 200 } });
+  assert.deepEqual(r.context?.passwords?.filter((p) => p.stated).map((p) => p.value), ['early1']);
+  assert.equal(r.limits?.[0]?.limit, 'textBytes');
+});
+
 test('calendar invites: folded lines are joined before links and lures are read', async () => {
   const ics = [
     'BEGIN:VCALENDAR',

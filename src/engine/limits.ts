@@ -37,6 +37,7 @@ export const LIMIT_DEFINITIONS = {
   peMaxExports: { default: 20_000, unit: 'count', what: 'exported functions read from one PE file' },
   peMaxResources: { default: 4_000, unit: 'count', what: 'resources read from one PE file' },
   yaraScanBytes: { default: 16 * 1024 * 1024, unit: 'bytes', what: 'bytes of one artifact scanned with the YARA rules (the first ones)' },
+  textBytes: { default: 4 * 1024 * 1024, unit: 'bytes', what: 'bytes of one text body or calendar read for lures, passwords and links (the first ones)' },
   htmlBytes: { default: 8 * 1024 * 1024, unit: 'bytes', what: 'characters of one HTML body or page rendered to text (the first ones)' },
   htmlElements: { default: 200_000, unit: 'count', what: 'HTML elements read from one body or page' },
 } as const satisfies Record<string, LimitDefinition>;

@@ -9,7 +9,8 @@ export const textAnalyzer: Analyzer = {
   name: 'text',
   findings: BODY_FINDINGS,
   analyze(artifact, ctx): AnalyzerResult {
-    const raw = decodeText(artifact.data);
+    const max = ctx.limits.textBytes;
+    const raw = decodeText(artifact.data.length > max ? artifact.data.subarray(0, max) : artifact.data);
     const text = artifact.kind === 'calendar' ? readableCalendar(raw) : raw;
     const where = describeWhere(artifact);
     // Invites carry meeting passcodes: they go to the password book but are not an archive password stated.
@@ -21,7 +22,10 @@ export const textAnalyzer: Analyzer = {
       findings: body.findings,
       children: body.children,
       context: { passwords: body.passwords },
-      limits: body.limits,
+      limits:
+        artifact.data.length > max
+          ? [{ limit: 'textBytes', detail: `read the first ${max} of ${artifact.data.length} bytes` }, ...body.limits]
+          : body.limits,
       facts: body.facts,
     };
   },
