@@ -3,6 +3,7 @@
 // bounded and reported.
 
 import assert from 'node:assert/strict';
+import { TextReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
 import { test } from 'node:test';
 import { archiveAnalyzer } from '../src/analyzers/archive/index.ts';
 import { defaultConfig } from '../src/config.ts';
@@ -182,4 +183,16 @@ test('an ISO image with a shortcut and a DLL: a disk-image finding, both files u
   assert.deepEqual(members.map((a) => [a.name, a.kind]).sort(), [['INVOICE.LNK', 'lnk'], ['LIB.DLL', 'pe']]);
   assert.ok(ids(report).includes('archive.disk-image'));
   assert.ok(ids(report).includes('archive.script-member'), 'a shortcut counts as a script or shortcut member');
+});
+
+test('unencrypted members beside encrypted ones are read even when no password opens the rest', async () => {
+  const writer = new ZipWriter(new Uint8ArrayWriter(), { useWebWorkers: false });
+  await writer.add('readme.txt', new TextReader('open me'));
+  await writer.add('payload.js', new TextReader(JS), { password: 'locked', zipCrypto: true });
+  const report = await run({ name: 'mixed.zip', data: await writer.close() }, 'wrong');
+  assert.ok(report.artifacts.some((a) => a.name === 'readme.txt'));
+  assert.ok(!report.artifacts.some((a) => a.name === 'payload.js'));
+  assert.ok(ids(report).includes('archive.encrypted.unopened'));
+  assert.ok(ids(report).includes('archive.script-member'), 'a locked .js is still evidence by its name');
+  assert.equal(report.errors.length, 0);
 });

@@ -53,6 +53,14 @@ export const archiveAnalyzer: Analyzer = {
     const result: AnalyzerResult = { findings, facts: {} };
     if (DISK_IMAGES.has(artifact.kind)) findings.push({ id: 'archive.disk-image', evidence: `${artifact.name} (${kindLabel})` });
 
+    // Member names are evidence even when the contents stay locked.
+    for (const m of listing.members) {
+      const why = unsafeNameReason(m.name);
+      if (why) findings.push({ id: 'archive.unsafe-member-name', evidence: `${why}: ${JSON.stringify(m.name)}` });
+    }
+    const scripts = listing.members.filter((m) => !m.directory && isScriptOrShortcutName(m.name)).map((m) => m.name);
+    if (scripts.length > 0) findings.push({ id: 'archive.script-member', evidence: scripts.slice(0, MAX_NAMES_IN_EVIDENCE).join(', ') });
+
     let password: PasswordCandidate | undefined;
     if (listing.encrypted) {
       findings.push({ id: 'archive.encrypted', evidence: listing.namesEncrypted ? `${artifact.name}: contents and member names encrypted` : `${artifact.name}: ${memberNames(listing)}` });
@@ -70,20 +78,15 @@ export const archiveAnalyzer: Analyzer = {
         });
         result.facts = { format: listing.format, members: listing.members.length, encrypted: true, opened: false, triedPasswords: candidates.length };
         result.label = `${kindLabel} (encrypted, not opened)`;
-        return result;
+        // Members stored without encryption beside the encrypted ones are still read.
+        if (listing.namesEncrypted || listing.members.every((m) => m.encrypted || m.directory)) return result;
+      } else {
+        result.opened = [password];
+        const fromEmail = !NOT_FROM_EMAIL.test(password.source);
+        if (fromEmail) findings.push({ id: 'archive.encrypted.password-in-body', evidence: `"${password.value}" (${password.source}) opened ${artifact.name}` });
+        result.label = `${kindLabel} (password ${fromEmail ? 'from the email' : `"${password.value}"`})`;
       }
-      result.opened = [password];
-      const fromEmail = !NOT_FROM_EMAIL.test(password.source);
-      if (fromEmail) findings.push({ id: 'archive.encrypted.password-in-body', evidence: `"${password.value}" (${password.source}) opened ${artifact.name}` });
-      result.label = `${kindLabel} (password ${fromEmail ? 'from the email' : `"${password.value}"`})`;
     }
-
-    for (const m of listing.members) {
-      const why = unsafeNameReason(m.name);
-      if (why) findings.push({ id: 'archive.unsafe-member-name', evidence: `${why}: ${JSON.stringify(m.name)}` });
-    }
-    const scripts = listing.members.filter((m) => !m.directory && isScriptOrShortcutName(m.name)).map((m) => m.name);
-    if (scripts.length > 0) findings.push({ id: 'archive.script-member', evidence: scripts.slice(0, MAX_NAMES_IN_EVIDENCE).join(', ') });
 
     const extraction = await handle.extract(password?.value, {
       maxMembers: ctx.limits.maxArchiveMembers,
@@ -94,7 +97,9 @@ export const archiveAnalyzer: Analyzer = {
     });
     for (const bomb of extraction.bombs) findings.push({ id: 'archive.compression-bomb', evidence: bomb });
     result.limits = [...(result.limits ?? []), ...extraction.limits];
-    if (extraction.failures.length > 0) result.errors = extraction.failures.slice(0, 20).map((f) => `could not unpack ${f}`);
+    // An encrypted member without its password is already a finding, not an unpacking error.
+    const failures = extraction.failures.filter((f) => !(password === undefined && f.endsWith(': encrypted')));
+    if (failures.length > 0) result.errors = failures.slice(0, 20).map((f) => `could not unpack ${f}`);
     result.children = extraction.members.map((m) => ({
       relation: 'extracted' as const,
       name: displayName(m.name),
@@ -105,7 +110,7 @@ export const archiveAnalyzer: Analyzer = {
       format: listing.format,
       members: listing.members.filter((m) => !m.directory).length,
       unpacked: extraction.members.length,
-      ...(listing.encrypted ? { encrypted: true, opened: true } : {}),
+      ...(listing.encrypted ? { encrypted: true, opened: password !== undefined } : {}),
     };
     result.label ??= `${kindLabel} (${extraction.members.length} member${extraction.members.length === 1 ? '' : 's'})`;
     return result;

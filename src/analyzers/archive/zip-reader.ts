@@ -30,8 +30,10 @@ export async function openZip(data: Uint8Array): Promise<ArchiveHandle | undefin
     encrypted: entries.some((e) => e.encrypted),
     namesEncrypted: false,
   };
-  // The smallest encrypted member is the cheapest full decrypt that proves a password.
-  const probe = files.filter((e) => e.encrypted).sort((a, b) => a.compressedSize - b.compressedSize)[0];
+  // The smallest encrypted member is the cheapest full decrypt that proves a password, but not an empty one:
+  // the CRC of nothing is 0 whatever the password, so it would prove nothing.
+  const encrypted = files.filter((e) => e.encrypted).sort((a, b) => a.compressedSize - b.compressedSize);
+  const probe = encrypted.find((e) => e.uncompressedSize > 0) ?? encrypted[0];
 
   return {
     listing,
