@@ -114,6 +114,8 @@ test('bad rules are reported with their file and skipped; the others still load'
   assert.equal(into.rules.length, 1);
   assert.equal(into.errors.length, 2);
   assert.match(into.errors[0]!.message, /x\.yml: rule "bad": unsupported modifier \|nosuchmod/);
+  loadYamlText('title: many logons\ncorrelation: {type: event_count, rules: [r1], group-by: [User], timespan: 1h, condition: {gte: 10}}\n', 'c.yml', into);
+  assert.match(into.errors[2]!.message, /correlation rule, not supported/);
 });
 
 test('the bundled chain rules load, convert to SPL, KQL and ES|QL with mapped fields', async () => {

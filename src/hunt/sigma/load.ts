@@ -26,6 +26,11 @@ export function loadYamlText(text: string, file: string, into: Loaded): void {
     const data = doc.toJS() as unknown;
     if (!data || typeof data !== 'object') continue;
     const d = data as Record<string, unknown>;
+    if (d.correlation || d.action) {
+      // Correlation rules and v1 rule collections need state across events; say so instead of skipping quietly.
+      into.errors.push({ file, message: `${file}: "${String(d.title ?? d.action)}" is a ${d.correlation ? 'correlation rule' : `rule collection (action: ${String(d.action)})`}, not supported` });
+      continue;
+    }
     try {
       if (d.filter && !d.detection) into.filters.push(compileFilter(d, file));
       else if (d.detection) into.rules.push(compileRule(d, file));
