@@ -68,6 +68,19 @@ test('EVTX JSON with EventData as a Data list of named values (xmltodict style) 
   assert.deepEqual(events[0]!.logsource.categories, ['process_creation']);
 });
 
+test('Winlogbeat (ECS with winlog.event_data): Sysmon names kept, category from channel and event id', async () => {
+  const rec = {
+    '@timestamp': '2026-11-29T09:41:00.000Z',
+    host: { name: 'WS-ALICE' },
+    winlog: { channel: 'Microsoft-Windows-Sysmon/Operational', event_id: '1', event_data: { Image: powershell.image, CommandLine: powershell.commandLine, ParentImage: powershell.parentImage, User: powershell.user } },
+  };
+  const { events } = await read('winlogbeat.json', JSON.stringify(rec));
+  assert.equal(events[0]!.shape, 'ecs-endpoint');
+  assert.equal(events[0]!.fields.ParentImage, powershell.parentImage);
+  assert.equal(events[0]!.host, 'WS-ALICE');
+  assert.deepEqual(events[0]!.logsource.categories, ['process_creation']);
+});
+
 test('Security 4688: native names become Image, ParentImage and DOMAIN\\user', async () => {
   const { events } = await read('security.json', gen.security4688Json(procs));
   const e = events.find((x) => x.fields.CommandLine === powershell.commandLine)!;
