@@ -54,6 +54,9 @@ test('weak labels are stated but marked weak', () => {
   assert.equal(zip?.value, '12345');
   assert.equal(zip?.strong, false);
   assert.deepEqual(stated('Key Name: API-test\nKey ID: 1234'), [], 'weak labels take no words before their colon');
+  assert.deepEqual(stated('Diagnostic-Code: smtp; 550 5.1.1 User unknown'), [], 'a header name is not a label');
+  assert.deepEqual(stated('Key: value'), [], 'a weak label needs a value with a digit, or quotes');
+  assert.deepEqual(stated('Code: "abc"'), ['abc']);
   assert.equal(statedPasswords('Password: 1234')[0]?.strong, true);
 });
 

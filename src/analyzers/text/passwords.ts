@@ -231,6 +231,9 @@ export function statedPasswords(text: string): StatedPassword[] {
     const read = readValue(scanned, pos);
     if (!read || labels.byLabel.has(normaliseLabel(read.value))) continue;
     if (!punctuation && !read.quoted && !looksLikePassword(read.value)) continue;
+    // Weak labels name many things ("Diagnostic-Code: SMTP", "Key: Value"); a code worth trying has a digit
+    // or is quoted, and a weak label glued to a word by a hyphen is part of a header name.
+    if (!rule.strong && ((!read.quoted && !/\p{N}/u.test(read.value)) || scanned.charAt(m.index - 1) === '-')) continue;
     const value = read.value;
     if (out.has(value)) continue;
     const label = scanned.slice(m.index, Math.min(pos, m.index + 40)).replace(/\s+/g, ' ').trim();
