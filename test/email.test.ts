@@ -77,6 +77,19 @@ test('a report wrapper (attached message): the original is judged, the reporter 
   assert.equal(r.score, alone.score);
 });
 
+test('with own domains configured, only mail from them is a wrapper: an external lure carrying an .eml is judged whole', async () => {
+  const own = (c: EngineConfig) => {
+    c.ownDomains = ['corp.example'];
+  };
+  const internal = await run('report.eml', mail.reportWrapper(mail.qakbotLure()), own);
+  assert.equal(internal.email.reporter, 'sam.carter@corp.example');
+  const external = await run('carrier.eml', mail.reportWrapper(mail.qakbotLure(), { name: 'Billing', address: 'billing@outside.example' }), own);
+  assert.equal(external.email.reporter, undefined);
+  assert.equal(external.email.from, 'billing@outside.example');
+  assert.ok(external.artifacts.some((a) => a.parent === 'a1' && a.relation === 'body'), "the carrier's own body is analysed");
+  assert.ok(external.artifacts.some((a) => a.relation === 'forwarded'), 'and so is the message it carries');
+});
+
 test('an inline forward: the original is rebuilt from the quoted headers and judged', async () => {
   const r = await run('inline.eml', mail.inlineForward(mail.qakbotLure({ password: 'Zx-5510' })));
   assert.equal(root(r).facts?.wrapper, true);
@@ -117,6 +130,32 @@ test('localized inline forwards (German Outlook) with a forward prefix count; a 
   const reply = await run('aw.eml', german.replace('WG: Ihre Rechnung', 'AW: Ihre Rechnung'));
   assert.equal(reply.email.reporter, undefined);
   assert.equal(reply.email.from, 'ann@corp.example');
+});
+
+test('an HTML-only Outlook forward (a rule, then bold From/Sent/To/Subject) is recognised by its FW: subject', async () => {
+  const html = [
+    '<html><body><p>Is this real?</p><hr>',
+    '<p><b>From:</b> Laura Becker &lt;l.becker@hoffmann-logistik.example&gt;<br><b>Sent:</b> Tuesday, March 14, 2023 9:12 AM<br>',
+    '<b>To:</b> Sam Carter &lt;sam.carter@corp.example&gt;<br><b>Subject:</b> Invoice #4411 past due</p>',
+    '<p>Please pay today: <a href="http://pay-4411.bad.example/inv.zip">invoice</a></p></body></html>',
+  ].join('');
+  const wrapper = [
+    'From: Sam Carter <sam.carter@corp.example>',
+    'To: soc@corp.example',
+    'Subject: FW: Invoice #4411 past due',
+    'Date: Tue, 14 Mar 2023 10:00:00 +0100',
+    'Message-ID: <fw.9@corp.example>',
+    'MIME-Version: 1.0',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    html,
+    '',
+  ].join('\r\n');
+  const r = await run('outlook-fw.eml', wrapper);
+  assert.equal(r.email.reporter, 'sam.carter@corp.example');
+  assert.equal(r.email.from, 'l.becker@hoffmann-logistik.example');
+  assert.equal(r.email.subject, 'Invoice #4411 past due');
+  if (bodyAnalyzers) assert.ok(r.artifacts.some((a) => a.kind === 'url' && a.name === 'http://pay-4411.bad.example/inv.zip'), 'the link survives the rebuild');
 });
 
 test('legitimate mail stays benign: invoice notice, newsletter with 30 links, bounce, calendar invite', async () => {

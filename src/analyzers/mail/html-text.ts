@@ -14,7 +14,8 @@ export function htmlToText(html: string): string {
       .replace(/<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>([\s\S]*?)<\/a\s*>/gi, (_m, d, s, u, inner: string) => {
         const href = (d ?? s ?? u ?? '').trim();
         const text = inner.replace(/<[^>]*>/g, '').trim();
-        return !href || text === href ? text || href : `${text} <${href}>`;
+        // The target is written as an entity-escaped <url> so the tag stripping below leaves it alone.
+        return !href || text === href ? text || href : `${text} &lt;${href}&gt;`;
       })
       .replace(/<br\s*\/?>/gi, '\n')
       // Outlook sets the quoted original of a forward under a rule; keep it as the separator line it is in text.

@@ -9,6 +9,7 @@ import { findInlineForward, hasForwardPrefix, mayHoldForward, rebuildForwarded, 
 import { headerFindings } from './header-checks.ts';
 import {
   authenticationResults,
+  domainOf,
   entryHop,
   firstHeader,
   headerValues,
@@ -82,7 +83,14 @@ export async function judge(input: JudgeInput): Promise<AnalyzerResult> {
   const { message, artifact, ctx } = input;
   const meta = artifact.meta as MailMeta;
   const options = ctx.config.analyzers[artifact.kind === 'msg' ? 'msg' : 'email'] ?? ctx.config.analyzers.email ?? {};
-  const wrapperAllowed = options.reportWrappers !== false && (artifact.depth === 0 || meta.reportedBy !== undefined);
+  // analyzers.email.reportWrappers: false turns wrapper recognition off (a mailbox that receives raw samples).
+  // A wrapper is the submitted mail itself (or an original a wrapper carried), and, when the organisation's
+  // domains are configured, it comes from one of them: external mail that carries a message is judged whole,
+  // so an attacker cannot hide a lure's own body by attaching an .eml to it.
+  const wrapperAllowed =
+    options.reportWrappers !== false &&
+    (artifact.depth === 0 || meta.reportedBy !== undefined) &&
+    isInternal(message.from?.address, ctx.config.ownDomains);
   const childMeta = { mimeDepth: input.mimeDepth };
 
   const wrapper = wrapperAllowed ? wrapperOf(message) : undefined;
@@ -147,6 +155,8 @@ export async function judge(input: JudgeInput): Promise<AnalyzerResult> {
 interface Wrapper {
   forwardedAs: 'attachment' | 'inline';
   inline?: InlineForward;
+  /** What the reporter wrote (shown as a fact, never judged). */
+  comment: string;
 }
 
 /**
@@ -156,13 +166,23 @@ interface Wrapper {
  */
 function wrapperOf(message: MailMessage): Wrapper | undefined {
   if (message.deliveryReport || /^(mailer-daemon|postmaster)@/i.test(message.from?.address ?? '')) return undefined;
-  if (message.attachments.some((a) => a.forwarded)) return { forwardedAs: 'attachment' };
+  if (message.attachments.some((a) => a.forwarded)) {
+    return { forwardedAs: 'attachment', comment: message.text?.trim() ? message.text : message.html ? htmlToText(message.html) : '' };
+  }
   const forwardSubject = hasForwardPrefix(message.subject);
-  const source = message.text?.trim() ? message.text : (message.html ?? '');
-  if (!source || !mayHoldForward(source, forwardSubject)) return undefined;
-  const body = source === message.text ? source : htmlToText(source);
-  const inline = findInlineForward(body);
-  if (inline && (inline.markerKind === 'forward' || forwardSubject)) return { forwardedAs: 'inline', inline };
+  // The text body first; then the HTML (postal-mime derives a text body from HTML-only mail, but that
+  // rendering drops the rule Outlook puts above a forwarded original, and the link targets).
+  const sources: { raw: string; toText: (raw: string) => string }[] = [];
+  if (message.text?.trim()) sources.push({ raw: message.text, toText: (raw) => raw });
+  if (message.html?.trim()) sources.push({ raw: message.html, toText: htmlToText });
+  for (const { raw, toText } of sources) {
+    if (!mayHoldForward(raw, forwardSubject)) continue;
+    const text = toText(raw);
+    const inline = findInlineForward(text);
+    if (inline && (inline.markerKind === 'forward' || forwardSubject)) {
+      return { forwardedAs: 'inline', inline, comment: text.slice(0, Math.max(0, text.indexOf(inline.marker))) };
+    }
+  }
   return undefined;
 }
 
@@ -170,8 +190,7 @@ function judgeWrapper(input: JudgeInput, wrapper: Wrapper): AnalyzerResult {
   const { message } = input;
   const reporter = message.from?.address || undefined;
   const childMeta = { mimeDepth: input.mimeDepth, reportedBy: reporter ?? 'unknown' };
-  const body = message.text?.trim() ? message.text : message.html ? htmlToText(message.html) : '';
-  const comment = wrapper.inline ? body.slice(0, Math.max(0, body.indexOf(wrapper.inline.marker))) : body;
+  const comment = wrapper.comment;
   const facts: Record<string, unknown> = {
     wrapper: true,
     forwardedAs: wrapper.forwardedAs,
@@ -195,6 +214,12 @@ function judgeWrapper(input: JudgeInput, wrapper: Wrapper): AnalyzerResult {
     facts,
     label: 'report',
   };
+}
+
+function isInternal(address: string | undefined, ownDomains: readonly string[]): boolean {
+  if (ownDomains.length === 0) return true;
+  const domain = domainOf(address);
+  return domain !== '' && ownDomains.some((own) => domain === own || domain.endsWith(`.${own}`));
 }
 
 function attachmentChildren(attachments: readonly MailAttachment[], meta: MailMeta): ChildArtifact[] {
