@@ -32,6 +32,7 @@ interface Worker {
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
+const WORKER_START_MS = 120_000;
 
 export class AnalysisPool {
   readonly size: number;
@@ -143,13 +144,19 @@ export class AnalysisPool {
     });
     const worker: Worker = { child, busy: false, ready: Promise.resolve() };
     worker.ready = new Promise<void>((resolve, reject) => {
+      // A worker that cannot open its services in time is as good as dead: kill it so its job can be retried.
+      const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_START_MS);
       const onReady = (m: FromWorker) => {
         if (m.type !== 'ready') return;
+        clearTimeout(timer);
         child.off('message', onReady);
         resolve();
       };
       child.on('message', onReady);
-      child.once('exit', (code, signal) => reject(new WorkerDied(`the analysis worker did not start (exit ${signal ?? code})`)));
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new WorkerDied(`the analysis worker did not start (exit ${signal ?? code})`));
+      });
     });
     worker.ready.catch(() => {}); // observed by run(); this keeps an early exit from being an unhandled rejection
     child.on('exit', (code, signal) => {
