@@ -2,10 +2,24 @@
 // WebAssembly, run in a worker thread with an in-memory file system. Sizes are checked from the listing
 // before anything is unpacked; the worker is terminated when the analysis time runs out.
 
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { declaresBomb, RATIO_FLOOR_BYTES, type ArchiveHandle, type ArchiveListing, type Extraction, type ExtractBudget, type MemberEntry } from './types.ts';
 
 const WORKER = new URL('./sevenzip-worker.mjs', import.meta.url);
+const WASM_PATH = join(dirname(createRequire(import.meta.url).resolve('7z-wasm')), '7zz.wasm');
+
+let compiled: Promise<WebAssembly.Module | undefined> | undefined;
+
+/** 7-Zip compiled once per process and handed to every worker (a compiled module crosses threads). */
+function sevenZipModule(): Promise<WebAssembly.Module | undefined> {
+  compiled ??= readFile(WASM_PATH)
+    .then((bytes) => WebAssembly.compile(bytes))
+    .catch(() => undefined); // the worker then loads 7-Zip its own way
+  return compiled;
+}
 
 /** 7-Zip asks for a password on the terminal when none is given; a placeholder keeps it from waiting. */
 const NO_PASSWORD = '-ptacklebox-no-password';
@@ -22,11 +36,12 @@ interface WorkerAnswer {
   files: { path: string; data: Uint8Array }[];
 }
 
-function runSevenZip(data: Uint8Array, ext: string, runs: string[][], options: { stopOnSuccess?: boolean; collect?: boolean }, signal: AbortSignal): Promise<WorkerAnswer> {
+async function runSevenZip(data: Uint8Array, ext: string, runs: string[][], options: { stopOnSuccess?: boolean; collect?: boolean }, signal: AbortSignal): Promise<WorkerAnswer> {
+  const wasmModule = await sevenZipModule();
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const worker = new Worker(WORKER, {
-      workerData: { data, ext, runs, stopOnSuccess: options.stopOnSuccess ?? false, collect: options.collect ?? false },
+      workerData: { data, ext, runs, stopOnSuccess: options.stopOnSuccess ?? false, collect: options.collect ?? false, wasmModule },
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
       execArgv: [],
     });

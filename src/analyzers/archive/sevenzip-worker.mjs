@@ -2,7 +2,7 @@
 // engine's event loop and the analysis timer can end it with worker.terminate(). Plain JavaScript because
 // workers do not inherit the tsx loader. Nothing here touches the host's disk: 7-Zip sees only its MEMFS.
 //
-// in:  { data, ext, runs: string[][], stopOnSuccess, collect }
+// in:  { data, ext, runs: string[][], stopOnSuccess, collect, wasmModule? }
 // out: { results: [{ code, lines }], files: [{ path, data }] }
 
 import { parentPort, workerData } from 'node:worker_threads';
@@ -12,7 +12,19 @@ const ARCHIVE = '/in/archive';
 
 async function runOnce(data, ext, args, collect) {
   const lines = [];
-  const sevenZip = await SevenZip({ print: (s) => lines.push(s), printErr: (s) => lines.push(s), stdin: () => null });
+  const sevenZip = await SevenZip({
+    print: (s) => lines.push(s),
+    printErr: (s) => lines.push(s),
+    stdin: () => null,
+    // The main thread compiled 7-Zip once; each run only instantiates it (compiling 1.6 MB of WebAssembly
+    // per run would cost more than most archives take to read).
+    instantiateWasm: wasmModule
+      ? (imports, receive) => {
+          WebAssembly.instantiate(wasmModule, imports).then((instance) => receive(instance, wasmModule));
+          return {};
+        }
+      : undefined,
+  });
   sevenZip.FS.mkdir('/in');
   sevenZip.FS.mkdir('/out');
   const path = ext ? `${ARCHIVE}.${ext}` : ARCHIVE;
@@ -40,7 +52,7 @@ function walk(fs, dir, prefix, files) {
   }
 }
 
-const { data, ext, runs, stopOnSuccess, collect } = workerData;
+const { data, ext, runs, stopOnSuccess, collect, wasmModule } = workerData;
 const results = [];
 let files = [];
 for (const args of runs) {
