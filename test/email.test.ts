@@ -192,6 +192,14 @@ test('header findings: Reply-To elsewhere, an address in the display name, a bra
 
   const role = await run('role.eml', mail.qakbotLure({ from: { name: 'IT Helpdesk', address: 'it.helpdesk.corp@gmail.com' } }));
   assert.ok(ids(role).includes('email.display-name.role-freemail'));
+  const external = await run('role2.eml', mail.qakbotLure({ from: { name: 'Payroll Department', address: 'payroll@hr-services.example' } }), (c) => {
+    c.ownDomains = ['corp.example'];
+  });
+  assert.ok(ids(external).includes('email.display-name.role-external'));
+  const colleague = await run('role3.eml', mail.qakbotLure({ from: { name: 'Payroll', address: 'payroll@corp.example' } }), (c) => {
+    c.ownDomains = ['corp.example'];
+  });
+  assert.ok(!ids(colleague).some((id) => id.startsWith('email.display-name.')));
 });
 
 test('a sender domain that imitates our own is flagged when own domains are configured', async () => {

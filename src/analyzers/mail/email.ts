@@ -63,9 +63,18 @@ function withoutMboxLine(data: Uint8Array): Uint8Array {
   return nl < 0 ? data : data.subarray(nl + 1);
 }
 
+/** Without the shared service (a library caller that opened none), one resolver per configuration. */
+const resolverByConfig = new WeakMap<object, MailDns>();
+
 function dnsOf(ctx: AnalysisContext): MailDns {
   const service = ctx.services.dns as MailDns | undefined;
-  return service ?? mailDnsFromConfig(ctx.config);
+  if (service) return service;
+  let dns = resolverByConfig.get(ctx.config);
+  if (!dns) {
+    dns = mailDnsFromConfig(ctx.config);
+    resolverByConfig.set(ctx.config, dns);
+  }
+  return dns;
 }
 
 function mailboxes(list: readonly Address[] | Address | undefined): Mailbox[] {

@@ -39,6 +39,12 @@ export const MAIL_FINDINGS: FindingCatalogue = {
     score: 300,
     attack: ['T1656'],
   },
+  'email.display-name.role-external': {
+    title: 'Display name claims an internal role but the mail comes from outside the organisation',
+    score: 150,
+    attack: ['T1656'],
+    description: 'Vendors sign as "Support" too, so this weighs with other findings rather than alone.',
+  },
   'email.sender.lookalike': {
     title: "Sender domain looks like the organisation's own domain",
     score: 700,

@@ -102,6 +102,8 @@ export function headerFindings(msg: MailMessage, ownDomains: readonly string[]):
   const role = t.role.exec(name);
   if (role && t.freemail.has(fromDomain)) {
     hits.push({ id: 'email.display-name.role-freemail', evidence: `From: ${show(from)} claims "${role[0]}" from a free-mail account` });
+  } else if (role && ownDomains.length > 0 && !ownDomains.some((d) => fromDomain === d || fromDomain.endsWith(`.${d}`))) {
+    hits.push({ id: 'email.display-name.role-external', evidence: `From: ${show(from)} claims "${role[0]}" but is sent from ${fromDomain}, not one of ours` });
   }
 
   // Lookalikes: the From domain, and a Reply-To that would take the answers to a lookalike.

@@ -41,6 +41,7 @@ export function guardMime(raw: Uint8Array, limits: GuardLimits, depthSoFar = 0):
   let inHeaders = true;
   let headerKept = 0;
   let droppedHeaderBytes = 0;
+  let droppedFields = 0;
   let fieldStart = -1;
   let fieldEnd = -1;
   let contentType = '';
@@ -60,16 +61,17 @@ export function guardMime(raw: Uint8Array, limits: GuardLimits, depthSoFar = 0):
       flushKeep(fieldStart);
       keepFrom = fieldEnd;
       droppedHeaderBytes += size;
+      droppedFields++;
     } else {
       headerKept += size;
       if (size <= MAX_CONTENT_TYPE_CHARS && isContentType(raw, fieldStart)) contentType = latin1.decode(raw.subarray(fieldStart, fieldEnd));
     }
     fieldStart = -1;
   };
+  // Reported once for the whole message: a flood of oversized part headers is one finding, not thousands.
   const reportDroppedHeaders = () => {
     if (droppedHeaderBytes > 0) {
-      hits.push({ limit: 'maxHeaderBytes', detail: `dropped ${droppedHeaderBytes} bytes of header fields over the ${limits.maxHeaderBytes}-byte header limit` });
-      droppedHeaderBytes = 0;
+      hits.push({ limit: 'maxHeaderBytes', detail: `dropped ${droppedFields} header field(s), ${droppedHeaderBytes} bytes, over the ${limits.maxHeaderBytes}-byte header limit` });
     }
   };
 
@@ -85,7 +87,6 @@ export function guardMime(raw: Uint8Array, limits: GuardLimits, depthSoFar = 0):
       if (contentEnd === pos) {
         // End of this entity's header block: open its multipart, if any.
         finishField();
-        reportDroppedHeaders();
         inHeaders = false;
         const boundary = boundaryOf(contentType);
         if (boundary !== undefined) {
@@ -129,10 +130,8 @@ export function guardMime(raw: Uint8Array, limits: GuardLimits, depthSoFar = 0):
     }
     pos = lineEnd;
   }
-  if (cutAt < 0) {
-    if (inHeaders) finishField();
-    reportDroppedHeaders();
-  }
+  if (cutAt < 0 && inHeaders) finishField();
+  reportDroppedHeaders();
 
   const unclosed = cutAt < 0 ? [...stack] : [];
   if (cutAt < 0 && keep.length === 0) {
