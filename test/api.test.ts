@@ -132,6 +132,8 @@ test('an analyst decision is stored with who made it; bad verdicts are refused',
   assert.equal(r.json.decision.analyst, 'sam');
   assert.equal(r.json.decision.note, 'Qakbot lure');
   assert.equal(r.json.decision.final, true);
+  const decided = await call(base, 'GET', '/api/reports?verdict=malicious', { token: analyst });
+  assert.ok(decided.json.reports.some((x: { id: string }) => x.id === json.id), 'the verdict filter follows the decision');
   assert.equal((await call(base, 'POST', '/api/reports/rnothere/decision', { token: analyst, json: { verdict: 'benign' } })).status, 404);
 });
 

@@ -171,7 +171,8 @@ export class SqliteStore implements Store {
       args.push(filter.status);
     }
     if (filter.verdict) {
-      where.push('verdict = ?');
+      // the analyst's decision, once made, is the report's verdict
+      where.push("coalesce(json_extract(decision_json, '$.verdict'), verdict) = ?");
       args.push(filter.verdict);
     }
     if (filter.reportedBy !== undefined) {

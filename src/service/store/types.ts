@@ -81,6 +81,7 @@ export interface NewReport {
 
 export interface ReportFilter {
   status?: ReportStatus;
+  /** The analyst's verdict where one decided, else the engine's. */
   verdict?: Verdict;
   /** Only reports this user reported (the reporter role's view). */
   reportedBy?: number;
