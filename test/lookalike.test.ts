@@ -37,11 +37,13 @@ test('brands: imitations flagged, the brand\'s real domains never', () => {
     technique: 'name in subdomain',
   });
   assert.equal(brandLookalikeOf('dhl-tracking.info')?.brand, 'dhl');
-  for (const d of ['microsoftonline.com', 'tenant.sharepoint.com', 'dhl.de', 'docusign.net', 'amazon.de', 'zoom.us', 'github.com', 'upstream.com', 'apple-pie.com', 'wikipedia.org'])
+  assert.equal(brandLookalikeOf('goggle.com')?.technique, 'edit distance 1');
+  for (const d of ['finance.com', 'transfer.com', 'adore.com', 'microsoftonline.com', 'tenant.sharepoint.com', 'dhl.de', 'docusign.net', 'amazon.de', 'zoom.us', 'github.com', 'upstream.com', 'apple-pie.com', 'wikipedia.org'])
     assert.equal(brandLookalikeOf(d), undefined, d);
 });
 
 test('edit distance gives up early past its bound', () => {
   assert.equal(editDistance('kitten', 'sitting', 3), 3);
   assert.equal(editDistance('a', 'abcdef', 2), 3);
+  assert.equal(editDistance('docusing', 'docusign'), 1, 'a transposition is one slip');
 });

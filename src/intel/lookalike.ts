@@ -91,20 +91,26 @@ function parseDomain(input: string): Parsed | undefined {
   };
 }
 
-/** Levenshtein distance, giving up (returning max + 1) once it exceeds `max`. */
+/**
+ * Edit distance with adjacent transpositions counted as one edit (optimal string alignment): "docusing" is one
+ * slip from "docusign". Gives up (returning max + 1) once every alignment exceeds `max`.
+ */
 export function editDistance(a: string, b: string, max = 2): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, before[j - 2]! + 1);
       cur.push(v);
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
+    before = prev;
     prev = cur;
   }
   return prev[b.length]!;
@@ -113,7 +119,7 @@ export function editDistance(a: string, b: string, max = 2): number {
 /** Edits tolerated for a label of this length: a typo of a short name is just another name. */
 function allowedEdits(targetLabel: string, strict: boolean): number {
   const n = targetLabel.length;
-  if (strict) return n >= 8 ? 2 : n >= 5 ? 1 : 0;
+  if (strict) return n >= 9 ? 2 : n >= 6 ? 1 : 0;
   return n >= 6 ? 2 : n >= 4 ? 1 : 0;
 }
 
@@ -141,7 +147,10 @@ function compare(d: Parsed, target: Parsed, opts: CompareOptions): string | unde
   if (opts.word) return undefined;
   if (d.label === target.label) return opts.strict ? undefined : 'tld swap';
   const edits = allowedEdits(target.label, opts.strict);
-  if (edits > 0) {
+  // Brand names sit next to dictionary words one letter away (binance/finance, adobe/adore); typosquats keep
+  // the first letter, where the eye starts reading, so brands are only compared when it matches.
+  const sameStart = !opts.strict || sk.charAt(0) === targetSkeleton.charAt(0);
+  if (edits > 0 && sameStart) {
     const dist = Math.min(editDistance(d.label, target.label, edits), editDistance(sk, targetSkeleton, edits));
     if (dist <= edits) return `edit distance ${dist}`;
   }
