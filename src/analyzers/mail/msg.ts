@@ -3,6 +3,7 @@
 // survives inside the compressed RTF body), attachments, and Outlook items attached to Outlook items.
 
 import { Worker } from 'node:worker_threads';
+import iconv from 'iconv-lite';
 import { addressParser, decodeWords, type Address } from 'postal-mime';
 import type { Analyzer, Artifact, AnalysisContext, AnalyzerResult } from '../../engine/types.ts';
 import { MAIL_FINDINGS } from './findings.ts';
@@ -89,7 +90,7 @@ export function toMessage(f: MsgFields): MailMessage {
   const recipients = (type: 'to' | 'cc') =>
     f.recipients.filter((r) => (r.recipType ?? 'to') === type).map((r) => ({ name: r.name ?? '', address: [r.smtpAddress, r.email].find((a) => a && a.includes('@')) ?? r.email ?? '' }));
   let html = f.bodyHtml;
-  if (!html && f.html && f.html.length > 0) html = new TextDecoder(f.internetCodepage === 65001 || !f.internetCodepage ? 'utf-8' : 'windows-1252').decode(f.html);
+  if (!html && f.html && f.html.length > 0) html = decodeCodepage(f.html, f.internetCodepage);
   if (!html && f.rtf && isEncapsulatedHtml(f.rtf)) html = rtfToHtml(f.rtf);
   const attachments: MailAttachment[] = f.attachments
     .filter((a) => a.data)
@@ -114,6 +115,13 @@ export function toMessage(f: MsgFields): MailMessage {
     // Non-delivery and read reports are REPORT.IPM.Note.NDR, REPORT.IPM.Note.IPNRN, …
     deliveryReport: /^REPORT\./i.test(f.messageClass ?? ''),
   };
+}
+
+/** PR_HTML is bytes in the item's internet codepage (65001 is UTF-8, 1252 Western, 936 Chinese, …). */
+function decodeCodepage(bytes: Uint8Array, codepage: number | undefined): string {
+  if (!codepage || codepage === 65001) return new TextDecoder('utf-8').decode(bytes);
+  const name = `cp${codepage}`;
+  return iconv.encodingExists(name) ? iconv.decode(Buffer.from(bytes), name) : new TextDecoder('windows-1252').decode(bytes);
 }
 
 /** PR_TRANSPORT_MESSAGE_HEADERS is the header block as it arrived: fields, folded lines. */
