@@ -44,6 +44,9 @@ test('every API route needs a token: 401 without one, 401 with a wrong one', asy
     assert.equal((await call(base, method, path, { token: 'tbx_wrong' })).status, 401, `${method} ${path} with a wrong token`);
   }
   assert.equal((await call(base, 'GET', '/api/reports', { headers: { authorization: 'Basic YTpi' } })).status, 401);
+  // an encoded path reaches the same route and the same check
+  assert.equal((await call(base, 'GET', '/%61pi/reports')).status, 401);
+  assert.equal((await call(base, 'GET', '/%61pi/users', { token: anna })).status, 403);
 });
 
 test('a raw email is accepted with 202 and an id, then analysed to done with a tacklebox.report/1', async () => {

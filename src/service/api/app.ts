@@ -30,9 +30,11 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
   );
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/')) return;
+    // Decided by the matched route, not the raw URL, so that /%61pi/… cannot slip past.
+    const pattern = request.routeOptions.url;
+    if (!pattern?.startsWith('/api/')) return;
     request.caller = await callerFrom(ctx.store, request.headers, request.cookies);
-    const route = `${request.method} ${request.url.split('?')[0]}`;
+    const route = `${request.method} ${pattern}`;
     if (!request.caller && UNAUTHENTICATED.has(route)) return;
     if (!request.caller) {
       return reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'authentication required: send "Authorization: Bearer TOKEN" or log in' });
@@ -55,7 +57,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
       );
       reply.header('X-Frame-Options', 'DENY');
     }
-    if (request.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store');
+    if (request.routeOptions.url?.startsWith('/api/')) reply.header('Cache-Control', 'no-store');
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
