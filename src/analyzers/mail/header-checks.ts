@@ -108,7 +108,7 @@ export function headerFindings(msg: MailMessage, ownDomains: readonly string[]):
 
   // Lookalikes: the From domain, and a Reply-To that would take the answers to a lookalike.
   const seen = new Set<string>();
-  for (const [header, address] of [['From', from.address], ...msg.replyTo.map((r) => ['Reply-To', r.address] as const)] as const) {
+  for (const [header, address] of [['From', from.address], ...msg.replyTo.slice(0, 20).map((r) => ['Reply-To', r.address] as const)] as const) {
     const d = domainOf(address);
     if (!d || seen.has(d)) continue;
     seen.add(d);

@@ -78,6 +78,9 @@ interface MailMeta {
 
 const TEXT = new TextEncoder();
 const MAX_COMMENT_CHARS = 500;
+/** Hostile headers can list thousands of hops or addresses; a real mail has a few dozen at most. */
+const MAX_HOPS = 200;
+const MAX_ADDRESSES = 200;
 
 export async function judge(input: JudgeInput): Promise<AnalyzerResult> {
   const { message, artifact, ctx } = input;
@@ -102,7 +105,7 @@ export async function judge(input: JudgeInput): Promise<AnalyzerResult> {
   const email = {
     subject: message.subject,
     from: message.from?.address || undefined,
-    to: message.to.map((m) => m.address).filter(Boolean),
+    to: message.to.slice(0, MAX_ADDRESSES).map((m) => m.address).filter(Boolean),
     messageId: message.messageId,
     date: message.date,
   };
@@ -111,11 +114,11 @@ export async function judge(input: JudgeInput): Promise<AnalyzerResult> {
   if (meta.rebuilt) facts.rebuilt = 'from the text of an inline forward: only From, To, Cc, Subject, Date and the body are known';
 
   if (message.from?.address) iocs.push({ type: 'email', value: message.from.address.toLowerCase(), role: 'sender' });
-  for (const r of message.replyTo) {
+  for (const r of message.replyTo.slice(0, 20)) {
     if (r.address && r.address.toLowerCase() !== message.from?.address.toLowerCase()) iocs.push({ type: 'email', value: r.address.toLowerCase(), role: 'reply-to' });
   }
 
-  const hops = headerValues(message.headers, 'received').map(parseReceived);
+  const hops = headerValues(message.headers, 'received').slice(0, MAX_HOPS).map(parseReceived);
   if (hops.length > 0) facts.received = hops.slice(0, 30);
   const origin = originatingIp(hops, message.headers);
   if (origin) {
