@@ -43,6 +43,16 @@ export interface FetchServed extends Common {
   address: string;
   via: CheckedTarget['via'];
   proxied: boolean;
+  /** For HTTPS: whether the certificate was valid (it is recorded, not required) and who it names. */
+  tls?: TlsFacts;
+}
+
+export interface TlsFacts {
+  authorized: boolean;
+  error?: string;
+  subject?: string;
+  issuer?: string;
+  validTo?: string;
 }
 
 export interface FetchFailed extends Common {
@@ -89,6 +99,7 @@ export async function safeFetch(url: string, policy: FetchPolicy, outer?: AbortS
         current = new URL(location, target).href;
         continue;
       }
+      const tlsFacts = tlsOf(response);
       const { body, truncated } = await readBody(response, policy.maxBytes, signal);
       return done({
         ok: true as const,
@@ -100,6 +111,7 @@ export async function safeFetch(url: string, policy: FetchPolicy, outer?: AbortS
         address: checked.address,
         via: checked.via,
         proxied,
+        ...(tlsFacts ? { tls: tlsFacts } : {}),
       });
     }
   } catch (err) {
@@ -159,7 +171,7 @@ function request(target: URL, checked: CheckedTarget, policy: FetchPolicy, signa
           method: 'GET',
           headers,
           signal,
-          agent: false,
+          // No agent: only without one does node use createConnection (and never resolve the name itself).
           createConnection: () => tls.connect({ socket, servername, rejectUnauthorized: false }),
         },
         onResponse,
@@ -210,6 +222,19 @@ function decoderFor(encoding: string | undefined): Transform | undefined {
     default:
       return undefined;
   }
+}
+
+function tlsOf(response: IncomingMessage): TlsFacts | undefined {
+  const socket = response.socket as tls.TLSSocket | null;
+  if (!socket || typeof socket.getPeerCertificate !== 'function') return undefined;
+  const cert = socket.getPeerCertificate();
+  const name = (n: unknown) => (n && typeof n === 'object' ? Object.entries(n as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(', ') : undefined);
+  const error = socket.authorizationError;
+  return {
+    authorized: socket.authorized,
+    ...(error ? { error: String(error) } : {}),
+    ...(cert && Object.keys(cert).length ? { subject: name(cert.subject), issuer: name(cert.issuer), validTo: cert.valid_to } : {}),
+  };
 }
 
 const MAX_HEADER_VALUE = 500;

@@ -91,6 +91,7 @@ function served(outcome: FetchServed, fetchedAt: string, ctx: AnalysisContext): 
       bytes: outcome.body.length,
       truncated: outcome.truncated,
       proxied: outcome.proxied,
+      ...(outcome.tls ? { tls: outcome.tls } : {}),
       fetchedAt,
       elapsedMs: outcome.elapsedMs,
     },
