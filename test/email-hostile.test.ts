@@ -55,6 +55,13 @@ test('a chain of attached messages shares one maxMimeDepth budget', () => {
   assert.equal(guardMime(mail.bytes(mail.deepNesting(3)), limits, 0).limits.length, 0);
 });
 
+test('300 messages attached inside each other stop at the tree depth limit', async () => {
+  const r = await run('nested.eml', mail.nestedMessages(300));
+  assert.ok(limitsHit(r).some((l) => l === 'maxDepth' || l === 'maxMimeDepth'), JSON.stringify(r.limits));
+  assert.ok(r.artifacts.length <= defaultConfig().limits.maxDepth + 2);
+  assert.deepEqual(r.errors, []);
+});
+
 test('garbage and empty input give a report, not a crash', async () => {
   for (const data of [new Uint8Array(0), new Uint8Array(4096).fill(0xff), mail.bytes('From: a@b\r\nContent-Type: multipart/mixed; boundary=\r\n\r\n--\r\n--\r\n')]) {
     const r = await analyze({ name: 'junk.eml', data }, defaultConfig());

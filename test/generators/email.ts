@@ -348,3 +348,25 @@ export function unclosedBoundary(parts = 3, tailBytes = 1024 * 1024): string {
   const tail = Array.from({ length: Math.ceil(tailBytes / 78) }, () => line);
   return lines(HOSTILE_HEAD, 'Content-Type: multipart/mixed; boundary="never"', '', ...body, '--never', 'Content-Type: application/octet-stream', 'Content-Transfer-Encoding: base64', 'Content-Disposition: attachment; filename="data.bin"', '', ...tail, '');
 }
+
+/** `depth` messages each attached (message/rfc822) to the one around it. */
+export function nestedMessages(depth = 300): string {
+  let inner = lines('From: attacker@hostile.example', 'To: victim@corp.example', 'Subject: the innermost', '', 'bottom', '');
+  for (let i = depth - 1; i >= 0; i--) {
+    inner = lines(
+      'From: attacker@hostile.example',
+      'To: victim@corp.example',
+      `Subject: level ${i}`,
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/mixed; boundary="m${i}"`,
+      '',
+      `--m${i}`,
+      'Content-Type: message/rfc822',
+      '',
+      inner,
+      `--m${i}--`,
+      '',
+    );
+  }
+  return inner;
+}
