@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import PostalMime from 'postal-mime';
 import { readMsg } from './outlook-msg.ts';
 
-/** Larger submissions are identified by their bytes alone: parsing them belongs in a worker, not the API. */
-const MAX_PARSE_BYTES = 8 * 1024 * 1024;
+/** Larger submissions are identified by their bytes alone: parsing more would hold up intake. */
+const MAX_PARSE_BYTES = 25 * 1024 * 1024;
 
 export interface ReportIdentity {
   identity: string;
@@ -22,14 +22,18 @@ export function isOutlookMsg(data: Uint8Array): boolean {
   return data.length >= 8 && OLE_MAGIC.every((b, i) => data[i] === b);
 }
 
+/** Parses the mail, so it belongs in a worker process: a large hostile message takes seconds. */
 export async function reportIdentity(data: Uint8Array): Promise<ReportIdentity> {
-  const bytesIdentity = { identity: `sha256:${sha256(data)}`, subject: null };
-  if (data.length > MAX_PARSE_BYTES) return bytesIdentity;
+  if (data.length > MAX_PARSE_BYTES) return bytesIdentity(data);
   try {
-    return (await identify(data, 0)) ?? bytesIdentity;
+    return (await identify(data, 0)) ?? bytesIdentity(data);
   } catch {
-    return bytesIdentity; // unparseable mail is still a report; its bytes identify it
+    return bytesIdentity(data); // unparseable mail is still a report; its bytes identify it
   }
+}
+
+export function bytesIdentity(data: Uint8Array): ReportIdentity {
+  return { identity: `sha256:${sha256(data)}`, subject: null };
 }
 
 interface Header {

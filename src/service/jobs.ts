@@ -28,7 +28,7 @@ export async function runReportJob(job: ReportJob, deps: JobDeps): Promise<void>
   const stored = await store.getReport(job.reportId);
   if (!stored) return;
   try {
-    const outcome = await deps.pool.run({ samplePath: deps.samples.pathOf(stored.sample.sha256), name: stored.sample.name });
+    const outcome = await deps.pool.analyze({ samplePath: deps.samples.pathOf(stored.sample.sha256), name: stored.sample.name });
     await store.finishReport(job.reportId, outcome);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

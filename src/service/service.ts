@@ -54,7 +54,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     jobTimeMs: options.jobTimeMs ?? options.config.limits.submissionTimeMs + 30_000,
   });
   const queue = new InProcessQueue(workers);
-  const intake = new Intake(store, samples, queue);
+  // Intake has its own small pool: reading a report's identity parses hostile mail, which must neither block
+  // the API's event loop nor wait behind long analyses.
+  const intakePool = new AnalysisPool({ config: options.config, size: 2, jobTimeMs: 30_000, openServices: false, workerMemoryMiB: 1024 });
+  intakePool.warm();
+  const intake = new Intake(store, samples, queue, (path) => intakePool.identify(path));
   const feedback = options.feedback ? new FeedbackMailer(store, options.feedback) : undefined;
   const app = await buildApp({ store, samples, intake, queue, feedback }, { maxReportBytes: options.maxReportBytes ?? 50 * 1024 * 1024 });
 
@@ -85,7 +89,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         await app.close();
         // Stop taking jobs, then stop the workers: jobs cut short go back to `queued` and resume on the next start.
         const drained = queue.close();
-        await pool.close();
+        await Promise.all([pool.close(), intakePool.close()]);
         await drained;
         await feedback?.close();
         await store.close();

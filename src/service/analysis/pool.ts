@@ -1,4 +1,4 @@
-// A pool of analysis worker processes (one per core by default). Each job gets a time limit: a job that
+// A pool of worker processes (one per core by default) for the work that parses hostile bytes. Each job gets a time limit: a job that
 // outlives it has its worker killed (SIGKILL: a stuck parser does not answer politely) and a fresh worker
 // takes the next job. A worker that dies mid-job fails that job; the caller decides whether to retry.
 
@@ -6,7 +6,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { EngineConfig } from '../../engine/types.ts';
-import type { AnalysisJob, AnalysisOutcome, FromWorker, ToWorker } from './protocol.ts';
+import type { ReportIdentity } from '../identity.ts';
+import type { AnalysisJob, AnalysisOutcome, FromWorker, TaskOutcomes, ToWorker, WorkerTask } from './protocol.ts';
 
 export interface AnalysisPoolOptions {
   config: EngineConfig;
@@ -16,6 +17,8 @@ export interface AnalysisPoolOptions {
   jobTimeMs: number;
   /** V8 heap cap of a worker, so one hostile sample cannot take the machine's memory. */
   workerMemoryMiB?: number;
+  /** Intake workers only read identities and need no analyzer services (default true). */
+  openServices?: boolean;
 }
 
 export class JobTimeLimit extends Error {}
@@ -47,7 +50,21 @@ export class AnalysisPool {
   }
 
   /** Analyses one sample in a worker process. Rejects with JobTimeLimit or WorkerDied. */
-  async run(job: AnalysisJob): Promise<AnalysisOutcome> {
+  analyze(job: AnalysisJob): Promise<AnalysisOutcome> {
+    return this.run({ type: 'analyze', ...job });
+  }
+
+  /** Reads a new report's identity in a worker process, off the API's event loop. */
+  identify(samplePath: string): Promise<ReportIdentity> {
+    return this.run({ type: 'identify', samplePath });
+  }
+
+  /** Starts every worker now rather than at the first job. */
+  warm(): void {
+    while (!this.closed && this.workers.size < this.size) this.spawn();
+  }
+
+  async run<T extends WorkerTask>(task: T): Promise<TaskOutcomes[T['type']]> {
     const worker = await this.acquire();
     if (!worker) throw new PoolClosed('the analysis pool is closed');
     try {
@@ -57,7 +74,7 @@ export class AnalysisPool {
       throw err;
     }
     const jobId = this.nextJobId++;
-    return new Promise<AnalysisOutcome>((resolve, reject) => {
+    return new Promise<TaskOutcomes[T['type']]>((resolve, reject) => {
       const timer = setTimeout(() => {
         finish();
         this.discard(worker);
@@ -67,7 +84,7 @@ export class AnalysisPool {
         if (message.type === 'ready' || message.jobId !== jobId) return;
         finish();
         this.release(worker);
-        if (message.type === 'result') resolve(message.outcome);
+        if (message.type === 'result') resolve(message.outcome as TaskOutcomes[T['type']]);
         else reject(new Error(message.message));
       };
       const finish = () => {
@@ -80,7 +97,7 @@ export class AnalysisPool {
         reject(this.closed ? new PoolClosed('the service stopped during the analysis') : new WorkerDied(`the analysis worker died (${reason})`));
       };
       worker.child.on('message', onMessage);
-      const message: ToWorker = { type: 'job', jobId, ...job };
+      const message: ToWorker = { type: 'job', jobId, task };
       worker.child.send(message);
     });
   }
@@ -173,7 +190,7 @@ export class AnalysisPool {
       }
     });
     child.on('error', () => {}); // reported through 'exit'
-    const init: ToWorker = { type: 'init', config: this.options.config };
+    const init: ToWorker = { type: 'init', config: this.options.config, openServices: this.options.openServices ?? true };
     child.send(init);
     this.workers.add(worker);
     return worker;

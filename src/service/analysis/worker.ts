@@ -1,5 +1,5 @@
-// An analysis worker process: opens the shared services once, then analyses one sample per message from
-// the service. It runs apart from the API so a slow or crashing analysis never blocks or kills intake; the
+// A worker process: opens the shared services once, then analyses one sample per message from the service
+// (or, for intake workers, reads a new report's identity). It runs apart from the API so a slow or crashing analysis never blocks or kills intake; the
 // service kills it when a job outlives its time limit.
 //
 // TACKLEBOX_WORKER_DELAY_MS holds every job that long before analysis: fault tests use it to have a job
@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { analyze } from '../../analyze.ts';
 import { openServices, type OpenServices } from '../../services.ts';
+import { reportIdentity } from '../identity.ts';
 import { emailPreview } from './preview.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
@@ -36,16 +37,20 @@ process.on('disconnect', () => {
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'init') {
     config = message.config;
-    opened = await openServices(config);
+    opened = message.openServices ? await openServices(config) : { services: {}, close: async () => {} };
     send({ type: 'ready' });
     return;
   }
   if (!config || !opened) throw new Error('job before init');
-  const { jobId } = message;
+  const { jobId, task } = message;
   try {
-    const data = await readFile(message.samplePath);
+    const data = await readFile(task.samplePath);
+    if (task.type === 'identify') {
+      send({ type: 'result', jobId, outcome: await reportIdentity(data) });
+      return;
+    }
     if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-    const report = await analyze({ name: message.name, data }, config, opened.services);
+    const report = await analyze({ name: task.name, data }, config, opened.services);
     const preview = await emailPreview(data).catch(() => null);
     send({ type: 'result', jobId, outcome: { report, preview } });
   } catch (err) {
