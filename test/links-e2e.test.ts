@@ -8,6 +8,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { analyze } from '../src/analyze.ts';
+import { defaultConfig } from '../src/config.ts';
+import type { EngineConfig } from '../src/engine/types.ts';
+import { openServices } from '../src/services.ts';
 import type { Report } from '../src/verdict/report.ts';
 import { htmlOnlyLure, qakbotLure } from './generators/email.ts';
 import { startPayloadServer, type PayloadServer } from './generators/payload-server.ts';
@@ -104,29 +108,31 @@ test('an HTML-only lure linking (through a redirect) to an AES-256 ZIP: opened w
   assert.ok(report.iocs.some((i) => i.type === 'url' && i.value === fetch.finalUrl));
 });
 
+// The next two run in-process (same analyze() and services the CLI uses) to keep the suite fast.
+async function analyzeInProcess(mail: string, fetch: Partial<EngineConfig['fetch']>): Promise<Report> {
+  const config = defaultConfig();
+  config.fetch = { ...config.fetch, ...fetch };
+  const { services, close } = await openServices(config);
+  try {
+    return await analyze({ name: 'lure.eml', data: new TextEncoder().encode(mail) }, config, services);
+  } finally {
+    await close();
+  }
+}
+
 test('without --fetch live nothing is fetched: the link stays a link', async () => {
   const before = server.requests.length;
-  const file = join(dir, 'lure-offline.eml');
-  await writeFile(file, qakbotLure({ url: server.url('/wp-content/uploads/Invoice_4411.zip', 'invoices.example'), password: 'Inv4411' }));
-  const child = spawn(process.execPath, ['bin/tacklebox.js', 'analyze', file, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let stdout = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  await new Promise((r) => child.once('close', r));
-  const report = JSON.parse(stdout) as Report;
+  const mail = qakbotLure({ url: server.url('/wp-content/uploads/Invoice_4411.zip', 'invoices.example'), password: 'Inv4411' });
+  const report = await analyzeInProcess(mail, { mode: 'off', allowHosts: ['127.0.0.1'], resolve: { 'invoices.example': '127.0.0.1' } });
   assert.ok(report.artifacts.some((a) => a.kind === 'url'));
   assert.ok(!report.artifacts.some((a) => a.relation === 'downloaded'));
   assert.equal(server.requests.length, before);
 });
 
 test('a link to 127.0.0.1 that the analyst did not allow is refused and reported', async () => {
-  const file = join(dir, 'ssrf.eml');
-  await writeFile(file, qakbotLure({ url: `http://2130706433:${server.port}/wp-content/uploads/Invoice_4411.zip`, password: 'Inv4411' }));
   const before = server.requests.length;
-  const child = spawn(process.execPath, ['bin/tacklebox.js', 'analyze', file, '--json', '--fetch', 'live'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let stdout = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  await new Promise((r) => child.once('close', r));
-  const report = JSON.parse(stdout) as Report;
+  const mail = qakbotLure({ url: `http://2130706433:${server.port}/wp-content/uploads/Invoice_4411.zip`, password: 'Inv4411' });
+  const report = await analyzeInProcess(mail, { mode: 'live' });
   const refused = report.findings.find((f) => f.id === 'download.refused');
   assert.ok(refused, JSON.stringify(report.findings.map((f) => f.id)));
   assert.match(refused.evidence, /loopback/);
