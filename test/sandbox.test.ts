@@ -24,26 +24,24 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(source: string): Promise<{ report: Report; ms: number }> {
-  const started = performance.now();
+async function run(source: string): Promise<{ report: Report }> {
   const report = await analyze({ name: 'hostile.js', data: new TextEncoder().encode(`var sh = new ActiveXObject("WScript.Shell");\n${source}`) }, config, opened.services);
-  return { report, ms: performance.now() - started };
+  return { report };
 }
 const ids = (r: Report) => new Set(r.findings.map((f) => f.id));
-const WITHIN = 1_500 + 1_500 + 5_000; // the time limit, the kill grace, and start-up on a loaded machine
 
 test('an endless loop is interrupted at the time limit, with a finding and a limit', async () => {
-  const { report, ms } = await run('while (true) {}');
+  const { report } = await run('while (true) {}');
   assert.ok(ids(report).has('jscript.hostile.endless-loop'));
   assert.ok(report.limits.some((l) => l.limit === 'sandboxTimeMs'));
-  assert.ok(ms < WITHIN, `${ms} ms`);
+  const root = report.artifacts.find((a) => a.relation === 'root')!;
+  assert.deepEqual((root.facts?.emulation as { outcome: string }[]).map((e) => e.outcome), ['timeout']);
 });
 
 test('a string-doubling memory bomb ends at the memory cap, with a finding', async () => {
-  const { report, ms } = await run('var s = "xxxxxxxxxxxxxxxx"; var keep = []; while (true) { s = s + s; keep.push(s); }');
+  const { report } = await run('var s = "xxxxxxxxxxxxxxxx"; var keep = []; while (true) { s = s + s; keep.push(s); }');
   assert.ok(ids(report).has('jscript.hostile.memory-bomb'), [...ids(report)].join(','));
   assert.ok(report.limits.some((l) => l.limit === 'sandboxMemoryMiB'));
-  assert.ok(ms < WITHIN, `${ms} ms`);
 });
 
 test('unbounded recursion ends with a finding, and the pool keeps working afterwards', async () => {
@@ -61,10 +59,9 @@ const escapes: [string, string][] = [
 ];
 for (const [name, source] of escapes) {
   test(`escape attempt through ${name}: a finding, and nothing happens on the host`, async () => {
-    const { report, ms } = await run(source);
+    const { report } = await run(source);
     assert.ok(ids(report).has('jscript.sandbox.escape-attempt'), [...ids(report)].join(','));
     assert.equal(existsSync(canary), false);
-    assert.ok(ms < WITHIN, `${ms} ms`);
   });
 }
 

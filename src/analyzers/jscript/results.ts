@@ -4,7 +4,6 @@
 
 import type { ChildArtifact, FindingHit, IocHit, LimitHit } from '../../engine/types.ts';
 import type { EmulationResult, GuestEvent } from './sandbox/protocol.ts';
-import { parseScript } from './static/ast.ts';
 
 export interface Behaviour {
   findings: FindingHit[];
@@ -32,6 +31,9 @@ function bytesOf(text: string): Uint8Array {
   return Uint8Array.from(text, (c) => c.charCodeAt(0));
 }
 
+/** Generated code shorter than this, touching nothing of Windows, is a fragment rather than a layer. */
+const SMALL_CODE = 200;
+const REACHES_OUT = /ActiveXObject|WScript|GetObject|https?:|\.(Run|Exec|ShellExecute|SaveToFile|Open)\s*\(|eval\s*\(/i;
 const RUN_KEY = /\\(Run|RunOnce|RunServices|RunOnceEx)\\/i;
 const STARTUP = /\\Start Menu\\Programs\\Startup\\/i;
 const SECURITY_PRODUCTS = /AntiVirusProduct|FirewallProduct|AntiSpywareProduct|SecurityCenter/i;
@@ -64,6 +66,12 @@ export function describeBehaviour(runs: EmulationResult[], limits: BehaviourLimi
 
   const addCode = (api: string, language: string, code: string) => {
     if (!code.trim() || !once(`code:${code}`)) return;
+    raise('jscript.obfuscation.dynamic-code', `${api}(${clip(JSON.stringify(code), 300)})`);
+    // Small helper fragments (a getter, a one-line decoder) are listed, not analysed again on their own.
+    if (code.length < SMALL_CODE && !REACHES_OUT.test(code)) {
+      if (fragments.length < 10) fragments.push(clip(code, 120));
+      return;
+    }
     if (codeLayers >= limits.maxCodeLayers) {
       if (once('limit:layers')) limitHits.push({ limit: 'maxDecodedLayers', detail: `more than ${limits.maxCodeLayers} pieces of generated code; the rest were not analysed` });
       return;
@@ -71,8 +79,8 @@ export function describeBehaviour(runs: EmulationResult[], limits: BehaviourLimi
     codeLayers++;
     const isVb = /vbs/i.test(language);
     children.push({ relation: 'decoded', kind: isVb ? 'vbscript' : 'jscript', name: `${api.replace(/\W+/g, '-')}-${codeLayers}.${isVb ? 'vbs' : 'js'}`, data: utf8(code) });
-    raise('jscript.obfuscation.dynamic-code', `${api}(${clip(JSON.stringify(code), 300)})`);
   };
+  const fragments: string[] = [];
 
   for (const run of runs) {
     for (const e of run.events as GuestEvent[]) {
@@ -131,12 +139,6 @@ export function describeBehaviour(runs: EmulationResult[], limits: BehaviourLimi
         case 'code':
           addCode(str(e.api), str(e.language) || 'JScript', str(e.code));
           break;
-        case 'print': {
-          // A JS shell's print: in defanged collections it shows the next layer instead of running it.
-          const text = str(e.text);
-          if (/ActiveXObject|WScript|eval\s*\(/.test(text) && parseScript(text)) addCode('print', 'JScript', text);
-          break;
-        }
         case 'reg': {
           const key = str(e.key);
           if (e.op === 'RegWrite') {
@@ -229,6 +231,7 @@ export function describeBehaviour(runs: EmulationResult[], limits: BehaviourLimi
   if (unknownMembers.size) facts.unknownMemberNames = [...unknownMembers.keys()].slice(0, 10);
   if (dropped.length) facts.filesWritten = dropped.slice(0, 20).map((d) => (d.emulated ? `${d.path} (the download)` : d.path));
   if (wmi.length) facts.wmiQueries = wmi.slice(0, 10);
+  if (fragments.length) facts.generatedFragments = fragments;
   if (sleepMs) facts.sleepMs = sleepMs;
   if (escapes) facts.hostEscapeAttempts = escapes;
   const droppedEvents = runs.reduce((a, r) => a + r.droppedEvents, 0);

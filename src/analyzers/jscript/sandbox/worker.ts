@@ -5,6 +5,7 @@
 import { readFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { newQuickJSWASMModule, RELEASE_SYNC, type QuickJSContext, type QuickJSWASMModule } from 'quickjs-emscripten';
+import { prepareForEmulation } from '../static/prepare.ts';
 import type { EmulationRequest, GuestEvent, Outcome, WorkerMessage } from './protocol.ts';
 
 /** Repeated actions with nothing new after which a run counts as stuck in a retry loop. */
@@ -54,15 +55,15 @@ function run(qjs: QuickJSWASMModule, req: EmulationRequest): { outcome: Outcome;
   let dropped = 0;
   try {
     const report = vm.newFunction('__report', (handle) => {
-      if (vm.typeof(handle) !== 'string') return;
+      if (vm.typeof(handle) !== 'string') return undefined;
       const text = vm.getString(handle);
       let event: GuestEvent;
       try {
         event = JSON.parse(text) as GuestEvent;
       } catch {
-        return;
+        return undefined;
       }
-      if (typeof event?.t !== 'string') return;
+      if (typeof event?.t !== 'string') return undefined;
       const signature = `${event.t}\u0000${String(event.url ?? event.cmd ?? event.path ?? event.code ?? event.key ?? event.query ?? event.progid ?? event.what ?? event.member ?? '')}`;
       if (signatures.has(signature)) {
         if (++sinceNew >= STALL_EVENTS) stalled = true;
@@ -72,11 +73,20 @@ function run(qjs: QuickJSWASMModule, req: EmulationRequest): { outcome: Outcome;
       }
       if (events >= req.maxEvents || bytes + text.length > req.maxEventBytes) {
         dropped++;
-        return;
+        if (event.t === 'code' && event.complete === true && typeof event.code === 'string' && event.language === 'JScript') {
+          return vm.newString(prepareForEmulation(event.code));
+        }
+        return undefined;
       }
       events++;
       bytes += text.length;
       emit({ id: req.id, event });
+      // Generated code is prepared like the script itself (conditional compilation, eval marks) before the
+      // guest runs it; the answer is a string, like the question.
+      if (event.t === 'code' && event.complete === true && typeof event.code === 'string' && event.language === 'JScript') {
+        return vm.newString(prepareForEmulation(event.code));
+      }
+      return undefined;
     });
     vm.setProp(vm.global, '__report', report);
     report.dispose();

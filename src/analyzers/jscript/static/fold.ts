@@ -317,7 +317,7 @@ function collectBindings(ast: AnyNode): Bindings {
       }
     } else if (node.type === 'UpdateExpression') {
       const arg = node.argument as AnyNode;
-      if (arg.type === 'Identifier') count(arg.name as string), count(arg.name as string);
+      if (arg.type === 'Identifier') assigned.set(arg.name as string, 2); // x++ changes x: never a constant
     } else if (node.type === 'CallExpression') {
       // The obfuscator start-up: (function (arr, n) { … arr.push(arr.shift()) … })(strings, 0x1f3)
       const callee = node.callee as AnyNode;

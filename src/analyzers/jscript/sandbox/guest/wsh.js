@@ -7,16 +7,17 @@
   'use strict';
   var send = function (event) {
     try {
-      report(JSON.stringify(event));
-    } catch (e) {
+      return report(JSON.stringify(event));
+    } catch {
       /* an event that cannot be serialised is dropped, the run goes on */
+      return undefined;
     }
   };
   var str = function (v) {
     if (v === undefined || v === null) return '';
     try {
       return String(v);
-    } catch (e) {
+    } catch {
       return '';
     }
   };
@@ -242,7 +243,7 @@
       count: function () { return Object.keys(SPECIAL).length; },
     });
     shell = comObject('WScript.Shell', {
-      run: function (cmd, style, wait) { exec('WScript.Shell.Run', cmd); return 0; },
+      run: function (cmd) { exec('WScript.Shell.Run', cmd); return 0; },
       exec: function (cmd) {
         exec('WScript.Shell.Exec', cmd);
         var out = textStream('StdOut', '', null);
@@ -379,8 +380,8 @@
       buildpath: function (a, b) { a = str(a); return a.replace(/\\$/, '') + '\\' + str(b); },
       getfile: function (path) { return fileObject(str(path)); },
       getfolder: function (path) { return folderObject(str(path)); },
-      getfilename: function (path) { return str(path).split(/[\\\/]/).pop(); },
-      getbasename: function (path) { return str(path).split(/[\\\/]/).pop().replace(/\.[^.]*$/, ''); },
+      getfilename: function (path) { return str(path).split(/[\\/]/).pop(); },
+      getbasename: function (path) { return str(path).split(/[\\/]/).pop().replace(/\.[^.]*$/, ''); },
       getextensionname: function (path) { var m = /\.([^.\\]*)$/.exec(str(path)); return m ? m[1] : ''; },
       getparentfoldername: function (path) { return str(path).split('\\').slice(0, -1).join('\\'); },
       getabsolutepathname: function (path) { return str(path); },
@@ -403,7 +404,7 @@
   // A payload that looks like a Windows executable, big enough for droppers that check the size.
   // The marker lets the host tell this stand-in from bytes the script wrote itself: it is never a dropped file.
   var PAYLOAD_MARKER = 'TACKLEBOX-EMULATED-DOWNLOAD';
-  var FAKE_PAYLOAD = 'MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8' + new Array(64).join('\x00') + 'PE\x00\x00' + PAYLOAD_MARKER + new Array(24 * 1024).join('\x00');
+  var FAKE_PAYLOAD = 'MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8' + '\x00'.repeat(63) + 'PE\x00\x00' + PAYLOAD_MARKER + '\x00'.repeat(24 * 1024 - 1);
   var makeHttp = function (progid) {
     var st = { method: '', url: '', status: 0, body: '', headers: {}, readyState: 0 };
     var members = {
@@ -474,7 +475,7 @@
   // ---------- XML DOM: the base64 / hex decoder droppers borrow ----------
   var b64decode = function (s) {
     var alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-    s = str(s).replace(/[^A-Za-z0-9+\/]/g, '');
+    s = str(s).replace(/[^A-Za-z0-9+/]/g, '');
     var out = '';
     var bits = 0;
     var acc = 0;
@@ -841,14 +842,24 @@
   // ---------- Code that becomes new code: eval, Function, setTimeout(string), document.write ----------
   var realEval = global.eval;
   var realFunction = Function;
+  // Reports generated code and returns it as the host prepared it (conditional compilation resolved, its own
+  // eval calls marked), so every layer is seen however deep it is nested.
   var seenCode = function (api, code) {
-    if (typeof code === 'string') send({ t: 'code', api: api, language: 'JScript', code: clip(code, MAX_TEXT) });
-    return code;
+    if (typeof code !== 'string') return code;
+    var prepared = send({ t: 'code', api: api, language: 'JScript', code: clip(code, MAX_TEXT), complete: code.length <= MAX_TEXT });
+    return typeof prepared === 'string' ? prepared : code;
   };
   var wrappedFunction = function () {
     var args = Array.prototype.slice.call(arguments).map(str);
-    seenCode('Function', args.length ? args[args.length - 1] : '');
-    return realFunction.apply(null, args);
+    var body = args.length ? args.pop() : '';
+    // Reported whole, as the function it defines, so the layer reads (and parses) on its own.
+    var source = 'function anonymous(' + args.join(', ') + ') {\n' + body + '\n}';
+    var prepared = seenCode('Function', source);
+    if (prepared !== source) {
+      var inner = /^function anonymous\([^)]*\) \{\n([\s\S]*)\n\}$/.exec(prepared);
+      if (inner) body = inner[1];
+    }
+    return realFunction.apply(null, args.concat([body]));
   };
   wrappedFunction.prototype = realFunction.prototype;
   Object.defineProperty(realFunction.prototype, 'constructor', { value: wrappedFunction, writable: true, configurable: true });
@@ -919,13 +930,27 @@
   define('navigator', comObject('navigator', { useragent: 'Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.1; Trident/7.0)', appname: 'Microsoft Internet Explorer', platform: 'Win32', language: 'en-US' }));
   define('location', documentObject.location);
   define('print', function () {
-    // The output function of the JS shells analysts run samples under; malware collections often swap a
-    // sample's eval for print, so what is printed may be the next layer.
-    send({ t: 'print', text: clip(Array.prototype.map.call(arguments, str).join(' '), MAX_TEXT) });
+    // The output function of the JS shells analysts run samples under. Public malware collections defang a
+    // sample by swapping its eval for print, so printed text that compiles as script is the next layer: it
+    // is reported as code and run the way the original eval would have run it (global scope).
+    var text = Array.prototype.map.call(arguments, str).join(' ');
+    var compiled = null;
+    if (/ActiveXObject|WScript|GetObject/.test(text)) {
+      try {
+        compiled = realFunction(text);
+      } catch {
+        compiled = null;
+      }
+    }
+    if (!compiled) {
+      send({ t: 'print', text: clip(text, MAX_TEXT) });
+      return;
+    }
+    realEval(seenCode('print', text));
   });
   define('alert', function (m) { send({ t: 'echo', text: clip(m, 2000) }); });
   define('__tb_seen', function (code) { return seenCode('eval', code); });
-  define('__tb_eval', function (code) { seenCode('eval', code); return realEval(code); });
+  define('__tb_eval', function (code) { return realEval(seenCode('eval', code)); });
   define('__tb_after', function () {
     // Runs what the script left on timers, the way WSH would after the main body, within the deadline.
     var runs = 0;
