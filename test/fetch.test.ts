@@ -100,3 +100,11 @@ test('download names: Content-Disposition (RFC 6266 too), else the last path seg
   assert.equal(downloadName('http://x.example/get', 'attachment; filename="..\\..\\Windows\\evil.dll"'), 'evil.dll');
   assert.equal(downloadName('http://x.example/', undefined), 'x.example');
 });
+
+test('the browser profile is configurable by name (rules/fetch.yaml) or as a literal User-Agent', async () => {
+  for (const [setting, expected] of [['windows-firefox', /Firefox\/\d+/], ['Mozilla/5.0 (custom analyst UA)', /^Mozilla\/5\.0 \(custom analyst UA\)$/]] as const) {
+    await run([server.url(`/page9?ua=${encodeURIComponent(setting)}`)], { fetch: { userAgent: setting } });
+    const seen = server.requests.at(-1)!;
+    assert.match(seen.headers['user-agent'] ?? '', expected);
+  }
+});
