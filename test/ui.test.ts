@@ -110,6 +110,7 @@ test('log in, drop a Qakbot-style email, watch it finish, see the chain and the 
   await frame.waitForSelector('pre');
   assert.match((await frame.textContent('pre')) ?? '', /Please see the overdue invoice below/);
   await page.screenshot({ path: join(OUTPUT, 'ui-report.png'), fullPage: true });
+  await page.locator('#email-frame').screenshot({ path: join(OUTPUT, 'ui-report-email.png') });
 
   await page.selectOption('#decision select[name=verdict]', 'malicious');
   await page.fill('#decision textarea[name=note]', 'Qakbot: invoice lure, ZIP + JScript');

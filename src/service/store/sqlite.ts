@@ -213,7 +213,7 @@ export class SqliteStore implements Store {
     this.db
       .prepare(
         `UPDATE reports SET status = 'done', verdict = ?, score = ?, summary = ?, report_json = ?, preview_json = ?, error = NULL,
-           subject = coalesce(?, subject), finished_at = ? WHERE id = ?`,
+           subject = coalesce(subject, ?), finished_at = ? WHERE id = ?`,
       )
       .run(report.verdict, report.score, report.summary, JSON.stringify(report), result.preview ? JSON.stringify(result.preview) : null, report.email?.subject ?? null, now(), id);
   }
