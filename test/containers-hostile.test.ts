@@ -54,6 +54,8 @@ test('HTML scanners: adversarial pages end, and stay within their caps', () => {
     `<script>${'"QUFB" + '.repeat(100_000)}</script>`,
     'A'.repeat(3_000_000),
     `<script>/*${'*'.repeat(500_000)}</script>`,
+    `<script>var a = [${'1,'.repeat(400_000)}9999];</script>`,
+    `<script>${'1234567890'.repeat(200_000)}</script>`,
   ];
   for (const page of pages) {
     const { blobs } = findBlobs(page, 32);

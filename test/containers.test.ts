@@ -24,8 +24,8 @@ async function analyzeFile(name: string, data: string | Uint8Array): Promise<Rep
 const childOf = (report: Report, parentId: string) => report.artifacts.filter((a) => a.parent === parentId);
 const ids = (report: Report) => new Set(report.findings.map((f) => f.id));
 
-for (const style of ['literal', 'pieces', 'reversed', 'data-uri'] as SmugglingStyle[]) {
-  test(`HTML smuggling (${style}): the base64 ZIP is decoded statically and opened`, async () => {
+for (const style of ['literal', 'pieces', 'reversed', 'data-uri', 'numbers'] as SmugglingStyle[]) {
+  test(`HTML smuggling (${style}): the embedded ZIP is decoded statically and opened`, async () => {
     // A plain-text member keeps the test about smuggling (a script member would also run the JScript sandbox).
     const zip = await makeZip([{ name: 'Invoice.txt', data: 'Invoice 4411, amount due 1,200 EUR' }]);
     const report = await analyzeFile('Invoice.html', smuggledHtml(zip, 'Invoice.zip', style));

@@ -10,6 +10,50 @@ export interface Blob {
   base64: string;
 }
 
+export interface ByteBlob {
+  where: string;
+  bytes: Uint8Array;
+}
+
+/** A file spelled as numbers needs at least this many to be worth decoding (a ZIP header alone is 30). */
+const MIN_NUMBERS = 64;
+
+/**
+ * Runs of comma-separated byte values (0–255) in script code: `new Uint8Array([80,75,3,4,…])` or
+ * `String.fromCharCode(80,75,3,4,…)`, the other way smuggling pages spell a file. One linear pass.
+ */
+export function numberRuns(code: string, max: number, maxBytes: number): ByteBlob[] {
+  const out: ByteBlob[] = [];
+  let i = 0;
+  while (i < code.length && out.length < max) {
+    const c = code.charCodeAt(i);
+    if (c < 48 || c > 57) {
+      i++;
+      continue;
+    }
+    const bytes: number[] = [];
+    let j = i;
+    while (j < code.length && bytes.length < maxBytes) {
+      let k = j;
+      let value = 0;
+      while (k < code.length && k - j < 4 && code.charCodeAt(k) >= 48 && code.charCodeAt(k) <= 57) value = value * 10 + code.charCodeAt(k++) - 48;
+      if (k === j || value > 255 || (k < code.length && code.charCodeAt(k) >= 48 && code.charCodeAt(k) <= 57)) break;
+      bytes.push(value);
+      while (k < code.length && (code[k] === ' ' || code[k] === '\n' || code[k] === '\r' || code[k] === '\t')) k++;
+      if (code[k] !== ',') {
+        j = k;
+        break;
+      }
+      k++;
+      while (k < code.length && (code[k] === ' ' || code[k] === '\n' || code[k] === '\r' || code[k] === '\t')) k++;
+      j = k;
+    }
+    if (bytes.length >= MIN_NUMBERS) out.push({ where: `${bytes.length} byte values in script code`, bytes: new Uint8Array(bytes) });
+    i = Math.max(j, i + 1);
+  }
+  return out;
+}
+
 const B64_LITERAL = /^[A-Za-z0-9+/=\s]*$/;
 /** A literal shorter than this is a word or an id, not a file. */
 const MIN_LITERAL = 40;
@@ -100,14 +144,18 @@ function bareRuns(text: string, max: number): Blob[] {
   return out;
 }
 
-export function findBlobs(html: string, max: number): { blobs: Blob[]; more: boolean } {
+export function findBlobs(html: string, max: number, maxBytes = 16 * 1024 * 1024): { blobs: Blob[]; byteBlobs: ByteBlob[]; more: boolean } {
   const blobs: Blob[] = [];
+  const byteBlobs: ByteBlob[] = [];
   const { blocks } = scriptBlocks(html, max);
-  for (const block of blocks) blobs.push(...scriptBlobs(block.code, max));
+  for (const block of blocks) {
+    blobs.push(...scriptBlobs(block.code, max));
+    if (byteBlobs.length < max) byteBlobs.push(...numberRuns(block.code, max - byteBlobs.length, maxBytes));
+  }
   blobs.push(...dataUris(html, max), ...bareRuns(html, max));
   const seen = new Set<string>();
   const unique = blobs.filter((b) => !seen.has(b.base64) && (seen.add(b.base64), true));
-  return { blobs: unique.slice(0, max), more: unique.length > max };
+  return { blobs: unique.slice(0, max), byteBlobs, more: unique.length > max };
 }
 
 /** Decodes base64 (ignoring whitespace), or undefined when it is not valid base64. */

@@ -30,21 +30,26 @@ export const smugglingAnalyzer: Analyzer = {
   },
   analyze(artifact, ctx): AnalyzerResult {
     const html = artifactText(artifact.data);
-    const { blobs, more } = findBlobs(html, ctx.limits.maxDecodedLayers);
+    const { blobs, byteBlobs, more } = findBlobs(html, ctx.limits.maxDecodedLayers, ctx.limits.maxDecodedBytes);
     const findings: FindingHit[] = [];
     const children: ChildArtifact[] = [];
+    /** Keeps a decoded blob when it is a file the chains use; true when kept. */
+    const keep = (bytes: Uint8Array, where: string, sample: string): boolean => {
+      const kind = identify(bytes);
+      if (!PAYLOAD_KINDS.has(kind)) return false;
+      const name = `${artifact.name}#smuggled${children.length + 1}.${EXTENSION[kind] ?? 'bin'}`;
+      findings.push({ id: 'smuggling.embedded-payload', evidence: `${where} decodes to ${kind} (${bytes.length} bytes): ${sample.slice(0, 60)}…` });
+      children.push({ relation: 'decoded', name, data: bytes });
+      return true;
+    };
     for (const blob of blobs) {
+      // Pages also reverse the string before decoding it, so both directions are tried.
       for (const [variant, text] of [['', blob.base64], [' (reversed)', [...blob.base64].reverse().join('')]] as const) {
         const bytes = decodeBase64(text, ctx.limits.maxDecodedBytes);
-        if (!bytes) continue;
-        const kind = identify(bytes);
-        if (!PAYLOAD_KINDS.has(kind)) continue;
-        const name = `${artifact.name}#smuggled${children.length + 1}.${EXTENSION[kind] ?? 'bin'}`;
-        findings.push({ id: 'smuggling.embedded-payload', evidence: `${blob.where}${variant} decodes to ${kind} (${bytes.length} bytes): ${blob.base64.slice(0, 60)}…` });
-        children.push({ relation: 'decoded', name, data: bytes });
-        break;
+        if (bytes && keep(bytes, `${blob.where}${variant}`, blob.base64)) break;
       }
     }
+    for (const blob of byteBlobs) keep(blob.bytes, blob.where, [...blob.bytes.subarray(0, 16)].join(','));
     const triggers = [...new Set([...html.matchAll(SAVE_TRIGGER)].map((m) => m[0]))].slice(0, 5);
     if (triggers.length > 0 && children.length > 0) findings.push({ id: 'smuggling.save-trigger', evidence: triggers.join(', ') });
     return {
