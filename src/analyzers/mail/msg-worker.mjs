@@ -1,7 +1,7 @@
-// Reads one Outlook .msg in a worker thread. msgreader follows the compound file's sector chains without
+// Reads Outlook .msg files in a worker thread. msgreader follows the compound file's sector chains without
 // checking for cycles, so a hostile file can loop forever or fill memory; here that costs a worker the
 // parent terminates, never the analysis process. Plain JavaScript so the worker needs no TypeScript loader.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import MsgReaderModule from '@kenjiuno/msgreader';
 import { decompressRTF } from '@kenjiuno/decompressrtf';
 
@@ -58,9 +58,11 @@ function read(bytes) {
   };
 }
 
-try {
-  const out = read(workerData);
-  parentPort.postMessage({ ok: true, value: out });
-} catch (err) {
-  parentPort.postMessage({ ok: false, error: String(err && err.message ? err.message : err) });
-}
+// One worker serves many items: loading msgreader costs more than reading a typical message.
+parentPort.on('message', ({ id, data }) => {
+  try {
+    parentPort.postMessage({ id, ok: true, value: read(data) });
+  } catch (err) {
+    parentPort.postMessage({ id, ok: false, error: String(err && err.message ? err.message : err) });
+  }
+});

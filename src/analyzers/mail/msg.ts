@@ -55,30 +55,84 @@ export const msgAnalyzer: Analyzer = {
   },
 };
 
-function readInWorker(data: Uint8Array, ctx: AnalysisContext): Promise<MsgFields> {
-  if (data.length < 512) return Promise.reject(new Error(`${data.length} bytes is too small for an Outlook compound file`));
-  return new Promise((resolve, reject) => {
+/**
+ * One long-lived reader worker for the process, jobs in turn. A job that runs out of time or memory takes
+ * the worker with it; the next job starts a fresh one. Idle, the worker does not keep the process alive.
+ */
+class MsgReaderWorker {
+  private worker: Worker | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+  private nextId = 0;
+
+  read(data: Uint8Array, signal: AbortSignal): Promise<MsgFields> {
+    const job = this.tail.then(() => this.run(data, signal));
+    this.tail = job.catch(() => undefined);
+    return job;
+  }
+
+  private start(): Worker {
     const worker = new Worker(new URL('./msg-worker.mjs', import.meta.url), {
-      workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
       execArgv: [],
     });
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      ctx.signal.removeEventListener('abort', onAbort);
-      void worker.terminate();
-      fn();
-    };
-    const onAbort = () => finish(() => reject(new Error('stopped: out of time')));
-    ctx.signal.addEventListener('abort', onAbort);
-    worker.once('message', (msg: { ok: boolean; value?: MsgFields; error?: string }) =>
-      finish(() => (msg.ok ? resolve(msg.value!) : reject(new Error(msg.error ?? 'unreadable')))),
-    );
-    worker.once('error', (err) => finish(() => reject(err)));
-    worker.once('exit', (code) => finish(() => reject(new Error(`reader stopped (exit ${code})`))));
-  });
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private run(data: Uint8Array, signal: AbortSignal): Promise<MsgFields> {
+    if (signal.aborted) return Promise.reject(new Error('stopped: out of time'));
+    const worker = this.worker ?? this.start();
+    const id = ++this.nextId;
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        signal.removeEventListener('abort', onAbort);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        worker.unref();
+      };
+      // A worker that failed or was stopped mid-item is never reused.
+      const discard = () => {
+        if (this.worker === worker) this.worker = undefined;
+        void worker.terminate();
+      };
+      const onMessage = (msg: { id: number; ok: boolean; value?: MsgFields; error?: string }) => {
+        if (msg.id !== id) return;
+        done();
+        if (msg.ok) resolve(msg.value!);
+        else reject(new Error(msg.error ?? 'unreadable'));
+      };
+      const onError = (err: Error) => {
+        done();
+        discard();
+        reject(err);
+      };
+      const onExit = (code: number) => {
+        done();
+        discard();
+        reject(new Error(`reader stopped (exit ${code})`));
+      };
+      const onAbort = () => {
+        done();
+        discard();
+        reject(new Error('stopped: out of time'));
+      };
+      signal.addEventListener('abort', onAbort);
+      worker.on('message', onMessage);
+      worker.once('error', onError);
+      worker.once('exit', onExit);
+      worker.ref();
+      worker.postMessage({ id, data });
+    });
+  }
+}
+
+const reader = new MsgReaderWorker();
+
+function readInWorker(data: Uint8Array, ctx: AnalysisContext): Promise<MsgFields> {
+  if (data.length < 512) return Promise.reject(new Error(`${data.length} bytes is too small for an Outlook compound file`));
+  return reader.read(data, ctx.signal);
 }
 
 export function toMessage(f: MsgFields): MailMessage {
