@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { TextReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
 import { test } from 'node:test';
 import { archiveAnalyzer } from '../src/analyzers/archive/index.ts';
+import { runSevenZip } from '../src/analyzers/archive/sevenzip-reader.ts';
 import { defaultConfig } from '../src/config.ts';
 import { analyzeSubmission } from '../src/engine/submission.ts';
 import type { Analyzer, EngineConfig } from '../src/engine/types.ts';
@@ -195,4 +196,11 @@ test('unencrypted members beside encrypted ones are read even when no password o
   assert.ok(ids(report).includes('archive.encrypted.unopened'));
   assert.ok(ids(report).includes('archive.script-member'), 'a locked .js is still evidence by its name');
   assert.equal(report.errors.length, 0);
+});
+
+test('7-Zip writes are capped inside the worker, whatever the headers declare', async () => {
+  const sevenZip = await make7z([{ name: 'big.txt', data: 'x'.repeat(200_000) }, { name: 'small.txt', data: 'ok' }]);
+  const answer = await runSevenZip(sevenZip, '7z', [['x', '-y', '-pnone', '-o/out', '{archive}']], { collect: true, maxFileBytes: 50_000, maxOutputBytes: 1_000_000 }, new AbortController().signal);
+  assert.deepEqual(answer.capped, { path: 'big.txt', limit: 'maxMemberBytes' });
+  for (const f of answer.files) assert.ok(f.data.length <= 50_000, `${f.path}: ${f.data.length}`);
 });

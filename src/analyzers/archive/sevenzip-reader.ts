@@ -34,14 +34,24 @@ interface RunResult {
 interface WorkerAnswer {
   results: RunResult[];
   files: { path: string; data: Uint8Array }[];
+  /** The first write the worker refused because of a cap. */
+  capped?: { path: string; limit: 'maxMemberBytes' | 'maxArchiveBytes' };
 }
 
-async function runSevenZip(data: Uint8Array, ext: string, runs: string[][], options: { stopOnSuccess?: boolean; collect?: boolean }, signal: AbortSignal): Promise<WorkerAnswer> {
+export interface RunOptions {
+  stopOnSuccess?: boolean;
+  collect?: boolean;
+  /** Caps on what 7-Zip may write, enforced inside the worker on every write. */
+  maxFileBytes?: number;
+  maxOutputBytes?: number;
+}
+
+export async function runSevenZip(data: Uint8Array, ext: string, runs: string[][], options: RunOptions, signal: AbortSignal): Promise<WorkerAnswer> {
   const wasmModule = await sevenZipModule();
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const worker = new Worker(WORKER, {
-      workerData: { data, ext, runs, stopOnSuccess: options.stopOnSuccess ?? false, collect: options.collect ?? false, wasmModule },
+      workerData: { data, ext, runs, stopOnSuccess: options.stopOnSuccess ?? false, collect: options.collect ?? false, wasmModule, maxFileBytes: options.maxFileBytes, maxOutputBytes: options.maxOutputBytes },
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
       execArgv: [],
     });
@@ -183,9 +193,16 @@ async function extract(data: Uint8Array, ext: string, listing: ArchiveListing, p
   if (chosen.length === 0) return out;
   const names = chosen.length === files.length ? [] : chosen.map((m) => m.name);
   const args = ['x', '-y', password === undefined ? NO_PASSWORD : `-p${password}`, '-spd', '-o/out', '{archive}', ...names];
-  const answer = await runSevenZip(data, ext, [args], { collect: true }, budget.signal);
+  // The declared sizes decided what to unpack; the worker enforces the caps on what is really written, in
+  // case the headers lie.
+  const answer = await runSevenZip(data, ext, [args], { collect: true, maxFileBytes: budget.maxMemberBytes, maxOutputBytes: Math.min(budget.maxArchiveBytes, ratioBudget) }, budget.signal);
   const result = answer.results[0]!;
-  if (result.code !== 0) {
+  if (answer.capped) {
+    const detail = `"${answer.capped.path}" unpacked past its declared size; writing stopped at the ${answer.capped.limit} cap`;
+    out.limits.push({ limit: answer.capped.limit, detail });
+    out.bombs.push(detail);
+  }
+  if (result.code !== 0 && !answer.capped) {
     for (const line of result.lines.filter((l) => /^ERROR|error/i.test(l)).slice(0, 20)) out.failures.push(line.trim());
   }
   for (const file of answer.files) {

@@ -2,8 +2,8 @@
 // engine's event loop and the analysis timer can end it with worker.terminate(). Plain JavaScript because
 // workers do not inherit the tsx loader. Nothing here touches the host's disk: 7-Zip sees only its MEMFS.
 //
-// in:  { data, ext, runs: string[][], stopOnSuccess, collect, wasmModule? }
-// out: { results: [{ code, lines }], files: [{ path, data }] }
+// in:  { data, ext, runs: string[][], stopOnSuccess, collect, wasmModule?, maxFileBytes?, maxOutputBytes? }
+// out: { results: [{ code, lines }], files: [{ path, data }], capped?: { path, limit } }
 
 import { parentPort, workerData } from 'node:worker_threads';
 import SevenZip from '7z-wasm';
@@ -27,6 +27,7 @@ async function runOnce(data, ext, args, collect) {
   });
   sevenZip.FS.mkdir('/in');
   sevenZip.FS.mkdir('/out');
+  capWrites(sevenZip.FS);
   const path = ext ? `${ARCHIVE}.${ext}` : ARCHIVE;
   sevenZip.FS.writeFile(path, data);
   let code;
@@ -41,6 +42,31 @@ async function runOnce(data, ext, args, collect) {
   return { code: code ?? 0, lines, files };
 }
 
+const EFBIG = 22; // emscripten's errno for "file too large": 7-Zip reports it as a write error and stops
+
+/**
+ * Counts what 7-Zip writes under /out and refuses writes past the caps, so an archive whose headers lie
+ * about sizes still cannot fill memory. Every MEMFS write goes through FS.write.
+ */
+function capWrites(fs) {
+  const write = fs.write;
+  const perFile = new Map();
+  let total = 0;
+  fs.write = function (stream, buffer, offset, length, position, canOwn) {
+    const path = stream.path ?? '';
+    if (path.startsWith('/out/')) {
+      const fileBytes = (perFile.get(path) ?? 0) + length;
+      if (fileBytes > maxFileBytes || total + length > maxOutputBytes) {
+        capped ??= { path: path.slice(5), limit: fileBytes > maxFileBytes ? 'maxMemberBytes' : 'maxArchiveBytes' };
+        throw new fs.ErrnoError(EFBIG);
+      }
+      perFile.set(path, fileBytes);
+      total += length;
+    }
+    return write.call(this, stream, buffer, offset, length, position, canOwn);
+  };
+}
+
 /** Regular files only: links inside an image point nowhere real (MEMFS), and are skipped anyway. */
 function walk(fs, dir, prefix, files) {
   for (const name of fs.readdir(dir)) {
@@ -53,6 +79,10 @@ function walk(fs, dir, prefix, files) {
 }
 
 const { data, ext, runs, stopOnSuccess, collect, wasmModule } = workerData;
+const maxFileBytes = workerData.maxFileBytes ?? Number.MAX_SAFE_INTEGER;
+const maxOutputBytes = workerData.maxOutputBytes ?? Number.MAX_SAFE_INTEGER;
+/** The first write refused by a cap: { path, limit }. */
+let capped;
 const results = [];
 let files = [];
 for (const args of runs) {
@@ -61,4 +91,4 @@ for (const args of runs) {
   files = r.files;
   if (stopOnSuccess && r.code === 0) break;
 }
-parentPort.postMessage({ results, files }, files.map((f) => f.data.buffer));
+parentPort.postMessage({ results, files, capped }, files.map((f) => f.data.buffer));
