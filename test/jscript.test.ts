@@ -128,3 +128,14 @@ test('a harmless script stays benign', async () => {
   assert.equal(r.verdict, 'benign');
   assert.equal(r.errors.length, 0);
 });
+
+test('JScript quirks: typeof of a COM method is "unknown", getYear gives the full year, WScript members ignore case', async () => {
+  const source = `
+    var sh = new ActiveXObject("WScript.Shell");
+    var quirks = [typeof sh.Run, typeof sh["RegRead"], typeof WScript.echo, typeof "x".length, new Date(2016, 5, 1).getYear(), WScript.SCRIPTNAME];
+    sh.Run("cmd /c echo " + quirks.join("|"));
+  `;
+  const r = await run('quirks.js', source);
+  const cmd = r.findings.find((f) => f.id === 'jscript.exec.command')!;
+  assert.ok(cmd.evidence.includes('cmd /c echo unknown|unknown|unknown|number|2016|quirks.js'), cmd.evidence);
+});

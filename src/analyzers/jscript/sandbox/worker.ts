@@ -113,10 +113,12 @@ function run(qjs: QuickJSWASMModule, req: EmulationRequest): { outcome: Outcome;
           wasQuit = vm.dump(isQuit.value) === true;
           isQuit.value.dispose();
         } else isQuit.error.dispose();
-        const dumped = vm.dump(err) as { name?: string; message?: string } | string;
+        const dumped = vm.dump(err) as { name?: string; message?: string; stack?: string } | string;
         handle.error.dispose();
         if (wasQuit) return { outcome: 'quit' };
-        const message = typeof dumped === 'object' && dumped ? `${dumped.name ?? 'Error'}: ${dumped.message ?? ''}` : String(dumped);
+        // Where the script stopped helps an analyst: the innermost frame of the guest's stack.
+        const where = typeof dumped === 'object' && dumped?.stack ? /\((?:[^)]*?):(\d+:\d+)\)/.exec(dumped.stack)?.[1] : undefined;
+        const message = typeof dumped === 'object' && dumped ? `${dumped.name ?? 'Error'}: ${dumped.message ?? ''}${where ? ` (at ${where})` : ''}` : String(dumped);
         if (stalled && !interrupted) return { outcome: 'stalled', message: `stopped after ${STALL_EVENTS} repeated actions with nothing new` };
         return { outcome: interrupted ? 'timeout' : classify(message), message: message.slice(0, 400) };
       }

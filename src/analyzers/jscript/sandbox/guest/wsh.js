@@ -107,10 +107,12 @@
   // ---------- permissive objects ----------
   // A COM object is a Proxy over a function (so obj(x) calls its default member) whose members are
   // looked up case-insensitively in a table of lower-case names.
-  var UNKNOWN = typeof Symbol === 'function' ? Symbol('unknown') : '__unknown';
+  var UNKNOWN = Symbol('unknown');
+  // Every mocked COM object, so typeof can tell a COM method (JScript: "unknown") from a script function.
+  var comObjects = new WeakSet();
   var permissive = function (path) {
     var fn = function () {};
-    return new Proxy(fn, {
+    var proxy = new Proxy(fn, {
       get: function (t, prop) {
         if (prop === Symbol.toPrimitive) return function () { return ''; };
         if (prop === 'toString' || prop === 'valueOf') return function () { return ''; };
@@ -125,6 +127,8 @@
       construct: function () { return permissive('new ' + path); },
       has: function () { return true; },
     });
+    comObjects.add(proxy);
+    return proxy;
   };
 
   var comObject = function (name, members, options) {
@@ -171,6 +175,7 @@
         return typeof prop === 'string' && Object.prototype.hasOwnProperty.call(table, prop.toLowerCase());
       },
     });
+    comObjects.add(proxy);
     return proxy;
   };
 
@@ -969,6 +974,14 @@
     return 'done';
   });
   define('__tb_is_quit', function (e) { return e === QUIT; });
+  define('__tb_typeof', function (object, key) {
+    var value = object[key];
+    if (comObjects.has(object) && (typeof value === 'function' || comObjects.has(value))) {
+      // A method of a COM object, read without calling it: JScript's own answer.
+      return typeof value === 'function' && !comObjects.has(value) ? 'unknown' : 'object';
+    }
+    return typeof value;
+  });
 })(globalThis, globalThis.__report, JSON.parse(globalThis.__config));
 delete globalThis.__report;
 delete globalThis.__config;
