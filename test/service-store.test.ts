@@ -61,13 +61,17 @@ test('one identity is one report; each person is listed once however often they 
 test('claiming: a queued report is claimed once; resume puts cut-short analyses back in the queue', async () => {
   await withStore(async (store) => {
     const { id } = await store.submitReport(newReport('i1', 'anna'));
+    const { id: later } = await store.submitReport(newReport('i1b', 'anna'));
+    assert.equal(await store.reportsAhead(id), 0);
+    assert.equal(await store.reportsAhead(later), 1);
     assert.deepEqual(await store.claimReport(id), { attempts: 1 });
+    assert.equal(await store.reportsAhead(later), 0, 'a report being analysed is no longer ahead');
     assert.equal(await store.claimReport(id), null, 'an analysing report is not claimed twice');
-    assert.deepEqual(await store.unfinishedReports(), [id]);
+    assert.deepEqual(await store.unfinishedReports(), [id, later]);
     await store.requeueReport(id);
     assert.deepEqual(await store.claimReport(id), { attempts: 2 });
     await store.failReport(id, 'boom');
-    assert.deepEqual(await store.unfinishedReports(), []);
+    assert.deepEqual(await store.unfinishedReports(), [later]);
     assert.equal((await store.getReport(id))!.error, 'boom');
   });
 });

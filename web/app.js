@@ -273,7 +273,10 @@ async function renderReport(id) {
     const nodes = [h('p', {}, h('a', { href: '#/' }, '← reports'))];
     nodes.push(h('h1', { id: 'subject' }, r.subject || r.sample.name));
     const statusLine = h('p', { id: 'status', class: `status-${r.status}` }, `Status: ${r.status}`);
-    if (r.status === 'queued') statusLine.append(h('span', { class: 'spinner' }), ` waiting for a worker (${age(r.createdAt)})`);
+    if (r.status === 'queued') {
+      const ahead = r.reportsAhead ? `${r.reportsAhead} report${r.reportsAhead === 1 ? '' : 's'} ahead, ` : '';
+      statusLine.append(h('span', { class: 'spinner' }), ` waiting for a worker (${ahead}${age(r.createdAt)})`);
+    }
     if (r.status === 'analyzing') statusLine.append(h('span', { class: 'spinner' }), ` analysing for ${age(r.startedAt)}…`);
     if (r.status === 'failed') statusLine.append(h('span', { class: 'error' }, ` ${r.error || ''}`));
     nodes.push(statusLine);

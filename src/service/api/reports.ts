@@ -92,6 +92,7 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ApiContext): voi
       iocsDefanged: (r.report?.iocs ?? []).map((i) => ({ ...i, defanged: defang(i.type, i.value) })),
       sample: { name: r.sample.name, sha256: r.sample.sha256, size: r.sample.size, contentType: r.sample.contentType },
       attempts: r.attempts,
+      reportsAhead: r.status === 'queued' ? await ctx.store.reportsAhead(r.id) : 0,
       createdAt: r.createdAt,
       startedAt: r.startedAt,
       finishedAt: r.finishedAt,

@@ -196,6 +196,16 @@ export class SqliteStore implements Store {
     return out;
   }
 
+  async reportsAhead(id: string): Promise<number> {
+    const row = this.db
+      .prepare(
+        `SELECT count(*) AS n FROM reports q, reports me WHERE me.id = ? AND q.status = 'queued'
+           AND (q.created_at < me.created_at OR (q.created_at = me.created_at AND q.id < me.id))`,
+      )
+      .get(id) as Row;
+    return row.n as number;
+  }
+
   async unfinishedReports(): Promise<string[]> {
     const rows = this.db.prepare("SELECT id FROM reports WHERE status IN ('queued', 'analyzing') ORDER BY created_at, id").all() as Row[];
     return rows.map((r) => r.id as string);

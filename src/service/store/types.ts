@@ -128,6 +128,8 @@ export interface Store {
   getReport(id: string): Promise<StoredReport | null>;
   listReports(filter: ReportFilter): Promise<ReportSummary[]>;
   countByStatus(): Promise<Record<ReportStatus, number>>;
+  /** How many queued reports are ahead of this one (for the live progress line). */
+  reportsAhead(id: string): Promise<number>;
   /** Reports a crash or restart left queued or analysing, oldest first. */
   unfinishedReports(): Promise<string[]>;
   /** Moves a queued report to `analyzing` and counts the attempt; null if it is not queued (taken or done). */
