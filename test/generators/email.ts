@@ -7,7 +7,9 @@
 //   inlineForward(original, reporter?)         … or inline, under "---------- Forwarded message ---------"
 //   invoiceNotice(), newsletter(), bounce(), calendarInvite()      legitimate mail that must stay benign
 //   simulationMail(header, value)              a phishing-simulation drill marked by a vendor header
-//   deepNesting(depth), manyParts(count), hugeHeaderLine(bytes), unclosedBoundary()   hostile MIME
+//   deepNesting(depth), manyParts(count), hugeHeaderLine(bytes), unclosedBoundary(), nestedMessages(depth)
+//                                              hostile MIME
+// A Party is { name, address }. Outlook .msg samples: test/generators/msg.ts.
 
 export const bytes = (mail: string): Uint8Array => new TextEncoder().encode(mail);
 
