@@ -13,6 +13,7 @@ import type { Analyzer, EngineConfig } from '../src/engine/types.ts';
 import { buildReport } from '../src/verdict/report.ts';
 import { make7z, makeGzip } from './generators/archive.ts';
 import { makeIso } from './generators/archive-iso.ts';
+import { makeRar5 } from './generators/archive-rar.ts';
 import { makeShortcut } from './generators/lnk.ts';
 import { makeZip, nestedZip, rawZip, storedEntry, zerosZip } from './generators/zip.ts';
 
@@ -203,4 +204,12 @@ test('7-Zip writes are capped inside the worker, whatever the headers declare', 
   const answer = await runSevenZip(sevenZip, '7z', [['x', '-y', '-pnone', '-o/out', '{archive}']], { collect: true, maxFileBytes: 50_000, maxOutputBytes: 1_000_000 }, new AbortController().signal);
   assert.deepEqual(answer.capped, { path: 'big.txt', limit: 'maxMemberBytes' });
   for (const f of answer.files) assert.ok(f.data.length <= 50_000, `${f.path}: ${f.data.length}`);
+});
+
+test('a RAR5 archive is opened and its members unpacked', async () => {
+  const report = await run({ name: 'Invoice.rar', data: makeRar5([{ name: 'docs/Invoice.js', data: JS }, { name: 'readme.txt', data: 'hello' }]) });
+  const rar = report.artifacts.find((a) => a.kind === 'rar')!;
+  assert.ok(rar, JSON.stringify(report.artifacts));
+  assert.deepEqual(report.artifacts.filter((a) => a.parent === rar.id).map((a) => a.name).sort(), ['docs/Invoice.js', 'readme.txt']);
+  assert.ok(ids(report).includes('archive.script-member'));
 });
