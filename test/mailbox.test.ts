@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ImapFlow } from 'imapflow';
 import { PROCESSED_FLAG } from '../src/service/mailbox.ts';
+import { outlookMsg } from './generators/msg.ts';
 import { startDovecot, type Dovecot } from './helpers/dovecot.ts';
 import { call, reportWrapper, rfc822, startTestService, waitFor, type TestService } from './helpers/service.ts';
 
@@ -48,20 +49,23 @@ test('reports in the mailbox become reports; processed mail is flagged and moved
     'INBOX',
     rfc822({ from: 'Carl <carl@corp.example>', to: 'phishing@corp.example', subject: 'two more', text: 'both weird', forwarded: [phishB, phishC] }),
   );
+  // Outlook's "forward as attachment" from a desktop client: a .msg
+  const msg = outlookMsg({ subject: 'Voicemail received', senderName: 'Voice', senderEmail: 'vm@voice-msg.example', body: 'Listen to your voicemail.', headers: 'Message-ID: <vm-1@voice-msg.example>\r\n' });
+  await imap.append('INBOX', rfc822({ from: 'Anna <anna@corp.example>', subject: 'FW: Voicemail', text: 'see attached', attachments: [{ filename: 'Voicemail received.msg', contentType: 'application/vnd.ms-outlook', data: msg }] }));
   // forwarded inline: the message itself is the report
   await imap.append('INBOX', rfc822({ from: 'Dora <dora@corp.example>', subject: 'FW: Gift card request', messageId: '<fw-1@corp.example>', text: '---- Forwarded ---- buy gift cards' }));
 
   await svc.mailbox!.poll(); // the service's own first pass may have taken some already
   assert.deepEqual(await uidsIn('INBOX'), [], 'the inbox is emptied');
   const done = await uidsIn('Reported');
-  assert.equal(done.length, 3, 'every processed message is kept in the done folder');
+  assert.equal(done.length, 4, 'every processed message is kept in the done folder');
   assert.ok(done.every((m) => m.flags.has(PROCESSED_FLAG) && m.flags.has('\\Seen')));
 
   const { json } = await call(svc.url, 'GET', '/api/reports', { token: analyst });
   const bySubject = new Map<string, { id: string; reporters: { name: string; email: string; via: string; userId: number | null }[] }>(
     json.reports.map((r: { subject: string }) => [r.subject, r]),
   );
-  assert.deepEqual([...bySubject.keys()].sort(), ['Account locked', 'FW: Gift card request', 'Parcel on hold', 'Update your payroll details']);
+  assert.deepEqual([...bySubject.keys()].sort(), ['Account locked', 'FW: Gift card request', 'Parcel on hold', 'Update your payroll details', 'Voicemail received']);
   const payroll = bySubject.get('Update your payroll details')!;
   assert.equal(payroll.reporters[0]!.name, 'anna', 'a known address is mapped to its user');
   assert.equal(payroll.reporters[0]!.via, 'mailbox');
@@ -73,6 +77,6 @@ test('reports in the mailbox become reports; processed mail is flagged and moved
   await imap.append('INBOX', reportWrapper('Anna <anna@corp.example>', phishA));
   assert.equal(await svc.mailbox!.poll(), 1);
   const again = await call(svc.url, 'GET', '/api/reports', { token: analyst });
-  assert.equal(again.json.reports.length, 4);
+  assert.equal(again.json.reports.length, 5);
   assert.equal(await svc.mailbox!.poll(), 0, 'nothing left to process');
 });
