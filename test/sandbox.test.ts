@@ -82,3 +82,18 @@ test('the sandbox sees no host globals and reports through strings only', async 
     await pool.close();
   }
 });
+
+test('a run stuck where the interrupt cannot reach is killed at the wall clock, and the pool replaces the process', async () => {
+  // A native sort of millions of numbers never checks the interrupt deadline.
+  const pool = new SandboxPool({ size: 1, memoryMiB: 192, killAfterMs: 100 });
+  try {
+    const job = { scriptName: 'sort.js', http: 'not-found' as const, timeMs: 100, maxEvents: 100, maxEventBytes: 1 << 16 };
+    const stuck = await pool.emulate({ ...job, code: 'WScript.Echo("start"); var a = []; for (var i = 0; i < 4e6; i++) a.push((i * 7919) % 1000003); a.sort(); WScript.Echo("sorted");' });
+    assert.equal(stuck.outcome, 'timeout');
+    assert.ok(!stuck.events.some((e) => e.text === 'sorted'));
+    const next = await pool.emulate({ ...job, timeMs: 5_000, code: 'WScript.Echo("fresh");' });
+    assert.deepEqual(next.events.filter((e) => e.t === 'echo').map((e) => e.text), ['fresh']);
+  } finally {
+    await pool.close();
+  }
+});

@@ -14,6 +14,8 @@ export interface SandboxPoolOptions {
   size: number;
   /** Memory cap of each sandbox process (the whole process, node included). */
   memoryMiB: number;
+  /** Wall-clock time past a run's own limit before its process is killed (default: set-up allowance + grace). */
+  killAfterMs?: number;
 }
 
 export type EmulationJob = Omit<EmulationRequest, 'id' | 'memoryBytes' | 'stackBytes'> & { signal?: AbortSignal };
@@ -24,6 +26,8 @@ const TSX = import.meta.resolve('tsx');
 const START_MS = 20_000;
 /** Time past the interrupt deadline before the host kills the process. */
 const KILL_GRACE_MS = 1_500;
+/** Bound on setting up the mock layer before the script starts (the worker enforces it too). */
+const MOCK_LAYER_ALLOWANCE_MS = 3_000;
 /** quickjs's stack for the guest: deep enough for real droppers, shallow enough for the wasm stack. */
 const GUEST_STACK_BYTES = 256 * 1024;
 /** The part of the process cap left to node and the quickjs module itself. */
@@ -105,14 +109,16 @@ class SandboxProcess {
     });
   }
 
-  run(request: EmulationRequest, signal?: AbortSignal): Promise<EmulationResult> {
+  run(request: EmulationRequest, killAfterMs: number, signal?: AbortSignal): Promise<EmulationResult> {
     return new Promise<EmulationResult>((resolve) => {
       const pending: Pending = { id: request.id, events: [], resolve, started: performance.now() };
       this.pending = pending;
+      // The worker's own deadline starts after the mock layer is set up; the kill allows for that too.
+      const wallMs = request.timeMs + killAfterMs;
       pending.timer = setTimeout(() => {
-        this.settle('timeout', `killed after ${request.timeMs + KILL_GRACE_MS} ms of wall-clock time`, 0);
+        this.settle('timeout', `killed after ${wallMs} ms of wall-clock time`, 0);
         this.kill();
-      }, request.timeMs + KILL_GRACE_MS);
+      }, wallMs);
       const onAbort = () => {
         this.settle('timeout', 'the analyzer ran out of time', 0);
         this.kill();
@@ -132,6 +138,8 @@ class SandboxProcess {
   }
 
   kill(): void {
+    // Dead from now on for the pool, even before the exit event arrives: it must not get another run.
+    this.dead = true;
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 }
@@ -161,7 +169,7 @@ export class SandboxPool {
       memoryBytes: Math.max(16, this.options.memoryMiB - HOST_OVERHEAD_MIB) * 1024 * 1024,
       stackBytes: GUEST_STACK_BYTES,
     };
-    const result = await process.run(request, signal);
+    const result = await process.run(request, this.options.killAfterMs ?? MOCK_LAYER_ALLOWANCE_MS + KILL_GRACE_MS, signal);
     this.release(process);
     return result;
   }

@@ -10,6 +10,8 @@ import type { EmulationRequest, GuestEvent, Outcome, WorkerMessage } from './pro
 
 /** Repeated actions with nothing new after which a run counts as stuck in a retry loop. */
 const STALL_EVENTS = 1_000;
+/** Time to set up the mock layer in a fresh runtime, even on a loaded machine. */
+const MOCK_LAYER_MS = 3_000;
 const MOCK_LAYER = readFileSync(new URL('./guest/wsh.js', import.meta.url), 'utf8');
 
 function emit(message: WorkerMessage): void {
@@ -37,7 +39,8 @@ function run(qjs: QuickJSWASMModule, req: EmulationRequest): { outcome: Outcome;
   const runtime = qjs.newRuntime();
   runtime.setMemoryLimit(req.memoryBytes);
   runtime.setMaxStackSize(req.stackBytes);
-  const deadline = Date.now() + req.timeMs;
+  // The mock layer gets its own allowance; the script's time starts when the script does.
+  let deadline = Date.now() + MOCK_LAYER_MS;
   let interrupted = false;
   let stalled = false;
   runtime.setInterruptHandler(() => {
@@ -101,6 +104,7 @@ function run(qjs: QuickJSWASMModule, req: EmulationRequest): { outcome: Outcome;
       return { outcome: 'crashed', message: `mock layer failed: ${message}`, droppedEvents: dropped };
     }
     setup.value.dispose();
+    deadline = Date.now() + req.timeMs;
 
     const finish = (handle: { error?: { dispose(): void }; value?: { dispose(): void } }): { outcome: Outcome; message?: string } => {
       if (handle.error) {
