@@ -14,6 +14,7 @@ import { buildReport } from '../src/verdict/report.ts';
 import { make7z, makeGzip } from './generators/archive.ts';
 import { makeIso } from './generators/archive-iso.ts';
 import { makeRar5 } from './generators/archive-rar.ts';
+import { makeCab } from './generators/archive-cab.ts';
 import { makeShortcut } from './generators/lnk.ts';
 import { makeZip, nestedZip, rawZip, storedEntry, zerosZip } from './generators/zip.ts';
 
@@ -212,4 +213,20 @@ test('a RAR5 archive is opened and its members unpacked', async () => {
   assert.ok(rar, JSON.stringify(report.artifacts));
   assert.deepEqual(report.artifacts.filter((a) => a.parent === rar.id).map((a) => a.name).sort(), ['docs/Invoice.js', 'readme.txt']);
   assert.ok(ids(report).includes('archive.script-member'));
+});
+
+test('a CAB is opened and its members unpacked', async () => {
+  const report = await run({ name: 'update.cab', data: makeCab([{ name: 'setup.vbs', data: 'WScript.Echo "x"' }, { name: 'data/big.bin', data: new Uint8Array(70_000).fill(7) }]) });
+  const cab = report.artifacts.find((a) => a.kind === 'cab')!;
+  assert.ok(cab, JSON.stringify(report.artifacts));
+  const members = report.artifacts.filter((a) => a.parent === cab.id);
+  assert.deepEqual(members.map((a) => [a.name, a.size]).sort(), [['data/big.bin', 70_000], ['setup.vbs', 16]]);
+});
+
+test('a 7z with encrypted contents but readable names: names listed, opened by the body password', async () => {
+  const sevenZip = await make7z([{ name: 'Invoice.js', data: JS }], { password: 'Pw-2231' });
+  const report = await run({ name: 'Invoice.7z', data: sevenZip }, 'Pw-2231');
+  const archive = report.artifacts.find((a) => a.kind === '7z')!;
+  assert.deepEqual(report.passwords.find((p) => p.value === 'Pw-2231')?.opened, [archive.id]);
+  assert.ok(report.artifacts.some((a) => a.parent === archive.id && a.name === 'Invoice.js' && a.size === JS.length));
 });
