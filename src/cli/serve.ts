@@ -25,6 +25,9 @@ options:
   --smtp URL             send reporter feedback through smtp[s]://user:pass@host:port
   --smtp-from ADDRESS    sender of feedback emails (default security@localhost)
 
+The mailbox and SMTP URLs carry passwords: TACKLEBOX_IMAP_URL and TACKLEBOX_SMTP_URL in the environment
+keep them out of the process list.
+
 Add users with 'tacklebox users add NAME --role reporter|analyst|admin --data DIR'.`;
 
 const OPTIONS = {
@@ -58,6 +61,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     if (values.fetch !== 'off' && values.fetch !== 'live') throw new UsageError(`--fetch takes off or live, got "${values.fetch}"`);
     config.fetch.mode = values.fetch;
   }
+  const imap = values.imap ?? process.env.TACKLEBOX_IMAP_URL;
+  const smtp = values.smtp ?? process.env.TACKLEBOX_SMTP_URL;
   const service = await startService({
     dataDir: values.data,
     config,
@@ -65,10 +70,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     port: count(values.port, '--port', 8025),
     workers: values.workers ? count(values.workers, '--workers', 1) : undefined,
     jobTimeMs: values['job-timeout'] ? count(values['job-timeout'], '--job-timeout', 0) * 1000 : undefined,
-    mailbox: values.imap
-      ? { url: values.imap, doneFolder: values['imap-done'] ?? 'tacklebox-done', intervalMs: count(values['imap-interval'], '--imap-interval', 30) * 1000 }
+    mailbox: imap
+      ? { url: imap, doneFolder: values['imap-done'] ?? 'tacklebox-done', intervalMs: count(values['imap-interval'], '--imap-interval', 30) * 1000 }
       : undefined,
-    feedback: values.smtp ? { smtpUrl: values.smtp, from: values['smtp-from'] ?? 'security@localhost' } : undefined,
+    feedback: smtp ? { smtpUrl: smtp, from: values['smtp-from'] ?? 'security@localhost' } : undefined,
   });
   process.stdout.write(`tacklebox serve: listening on ${service.url}\n`);
   await new Promise<void>((resolve) => {
