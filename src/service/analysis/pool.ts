@@ -78,7 +78,8 @@ export class AnalysisPool {
       const timer = setTimeout(() => {
         finish();
         this.discard(worker);
-        reject(new JobTimeLimit(`analysis took longer than the job time limit (${Math.round(this.options.jobTimeMs / 1000)} s); the worker was stopped`));
+        const what = task.type === 'identify' ? 'reading the report' : 'analysis';
+        reject(new JobTimeLimit(`${what} took longer than the job time limit (${Math.round(this.options.jobTimeMs / 1000)} s); the worker was stopped`));
       }, this.options.jobTimeMs);
       const onMessage = (message: FromWorker) => {
         if (message.type === 'ready' || message.jobId !== jobId) return;
@@ -142,9 +143,10 @@ export class AnalysisPool {
 
   /** Kills a worker and lets the next waiting job start a fresh one. */
   private discard(worker: Worker): void {
-    this.workers.delete(worker);
     worker.onExit = undefined;
     worker.child.kill('SIGKILL');
+    // A worker that already exited had its slot handed on by its exit handler.
+    if (!this.workers.delete(worker)) return;
     const next = this.waiting.shift();
     if (next && !this.closed) {
       const fresh = this.spawn();
