@@ -3,6 +3,7 @@
 
 import { configure, ZipReader, Uint8ArrayReader, type Entry, type FileEntry } from '@zip.js/zip.js';
 import { CappedSink, CapReached } from './capped-sink.ts';
+import { passesCheckByte, zipCryptoHeader } from './zipcrypto.ts';
 import { declaresBomb, memberCap, type ArchiveHandle, type ArchiveListing, type Extraction, type ExtractBudget } from './types.ts';
 
 // No web workers (they would outlive the analysis); native streams when the runtime has them.
@@ -39,8 +40,10 @@ export async function openZip(data: Uint8Array): Promise<ArchiveHandle | undefin
     listing,
     async findPassword(candidates, signal) {
       if (!probe) return undefined;
+      const quick = probe.zipCrypto ? zipCryptoHeader(data, probe.offset) : undefined;
       for (const password of candidates) {
         if (signal.aborted) return undefined;
+        if (quick && !passesCheckByte(password, quick)) continue;
         if ((await unpack(probe, password, Number.MAX_SAFE_INTEGER, signal)).ok) return password;
       }
       return undefined;
