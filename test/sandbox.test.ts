@@ -97,3 +97,17 @@ test('a run stuck where the interrupt cannot reach is killed at the wall clock, 
     await pool.close();
   }
 });
+
+test('a long sleep loop before acting is waited out; a retry loop that only repeats itself is stopped early', async () => {
+  const { report: patient } = await run('for (var i = 0; i < 5000; i++) WScript.Sleep(10); sh.Run("cmd /c after-the-wait");');
+  assert.ok(patient.findings.some((f) => f.id === 'jscript.exec.command' && f.evidence.includes('after-the-wait')));
+  assert.ok(patient.findings.some((f) => f.id === 'jscript.evasion.sleep'));
+  const { report: stuck } = await run(`
+    var x = new ActiveXObject("MSXML2.XMLHTTP");
+    while (true) { try { x.open("GET", "http://retry.example/p", false); x.send(); if (x.responseText.indexOf("secret") >= 0) break; } catch (e) {} }
+  `);
+  const root = stuck.artifacts.find((a) => a.relation === 'root')!;
+  assert.deepEqual((root.facts?.emulation as { outcome: string }[]).map((e) => e.outcome), ['stalled']);
+  assert.ok(stuck.iocs.some((i) => i.type === 'url' && i.value === 'http://retry.example/p'));
+  assert.ok(!stuck.limits.some((l) => l.limit === 'sandboxTimeMs'), 'stopped before the time limit');
+});

@@ -83,6 +83,7 @@ export function describeBehaviour(runs: EmulationResult[], limits: BehaviourLimi
   const fragments: string[] = [];
 
   for (const run of runs) {
+    let runSleep = 0;
     for (const e of run.events as GuestEvent[]) {
       switch (e.t) {
         case 'exec': {
@@ -171,7 +172,10 @@ export function describeBehaviour(runs: EmulationResult[], limits: BehaviourLimi
           probes.add(clip(str(e.what), 120));
           break;
         case 'sleep':
-          sleepMs += Number(e.ms) || 0;
+          runSleep += Number(e.ms) || 0;
+          break;
+        case 'sleep-total':
+          runSleep = Math.max(runSleep, Number(e.ms) || 0);
           break;
         case 'object':
           objects.add(clip(str(e.progid), 120));
@@ -190,6 +194,8 @@ export function describeBehaviour(runs: EmulationResult[], limits: BehaviourLimi
           break;
       }
     }
+    // Both runs replay the same sleeps: the longest is what the script asks for.
+    sleepMs = Math.max(sleepMs, runSleep);
   }
 
   // Downloaded then run: a command names the file the script saved (or the script runs right after fetching).

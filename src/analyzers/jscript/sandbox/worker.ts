@@ -10,6 +10,8 @@ import type { EmulationRequest, GuestEvent, Outcome, WorkerMessage } from './pro
 
 /** Repeated actions with nothing new after which a run counts as stuck in a retry loop. */
 const STALL_EVENTS = 1_000;
+/** What a script did, as opposed to what it looked at: never crowded out by routine events. */
+const KEY_EVENTS = new Set(['exec', 'url', 'file', 'shortcut', 'code', 'task', 'reg', 'wmi', 'escape', 'print', 'error']);
 /** Time to set up the mock layer in a fresh runtime, even on a loaded machine. */
 const MOCK_LAYER_MS = 3_000;
 const MOCK_LAYER = readFileSync(new URL('./guest/wsh.js', import.meta.url), 'utf8');
@@ -54,6 +56,7 @@ function run(qjs: QuickJSWASMModule, req: EmulationRequest): { outcome: Outcome;
   // No module loader: import() in the guest fails instead of reaching the host's files.
   const vm: QuickJSContext = runtime.newContext();
   let events = 0;
+  let routineEvents = 0;
   let bytes = 0;
   let dropped = 0;
   try {
@@ -68,20 +71,27 @@ function run(qjs: QuickJSWASMModule, req: EmulationRequest): { outcome: Outcome;
       }
       if (typeof event?.t !== 'string') return undefined;
       const signature = `${event.t}\u0000${String(event.url ?? event.cmd ?? event.path ?? event.code ?? event.key ?? event.query ?? event.progid ?? event.what ?? event.member ?? '')}`;
-      if (signatures.has(signature)) {
+      // Sleeping in a loop is how scripts wait out sandboxes before acting: it neither counts nor resets.
+      if (event.t === 'sleep') {
+        // not a sign of a retry loop on its own
+      } else if (signatures.has(signature)) {
         if (++sinceNew >= STALL_EVENTS) stalled = true;
       } else {
         if (signatures.size < 100_000) signatures.add(signature);
         sinceNew = 0;
       }
-      if (events >= req.maxEvents || bytes + text.length > req.maxEventBytes) {
+      // Routine events (objects, probes, unknown members, sleeps) and the ones a report is made of (commands,
+      // URLs, files, code, persistence) are capped separately, so a flood of the first cannot hide the second.
+      const routine = !KEY_EVENTS.has(event.t);
+      if ((routine ? routineEvents : events) >= req.maxEvents || bytes + text.length > req.maxEventBytes) {
         dropped++;
         if (event.t === 'code' && event.complete === true && typeof event.code === 'string' && event.language === 'JScript') {
           return vm.newString(prepareForEmulation(event.code));
         }
         return undefined;
       }
-      events++;
+      if (routine) routineEvents++;
+      else events++;
       bytes += text.length;
       emit({ id: req.id, event });
       // Generated code is prepared like the script itself (conditional compilation, eval marks) before the
