@@ -19,6 +19,8 @@ export interface AnalysisPoolOptions {
   workerMemoryMiB?: number;
   /** Intake workers only read identities and need no analyzer services (default true). */
   openServices?: boolean;
+  /** Shown in the process list (`worker.ts analysis`), so an operator can tell the pools apart. */
+  role?: string;
 }
 
 export class JobTimeLimit extends Error {}
@@ -156,7 +158,7 @@ export class AnalysisPool {
   }
 
   private spawn(): Worker {
-    const child = fork(WORKER_ENTRY, [], {
+    const child = fork(WORKER_ENTRY, [this.options.role ?? 'analysis'], {
       execArgv: ['--import', TSX_LOADER, `--max-old-space-size=${this.options.workerMemoryMiB ?? 2048}`],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
