@@ -5,10 +5,6 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 
-export interface ProxyChoice {
-  url: URL;
-}
-
 /** The proxy for a target URL: the configured one, else the environment's, unless NO_PROXY covers the host. */
 export function proxyFor(target: URL, configured: string | undefined, env: NodeJS.ProcessEnv = process.env): URL | undefined {
   const fromEnv = target.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
