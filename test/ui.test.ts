@@ -156,3 +156,22 @@ test('a hostile email shows its script as text and runs nothing', { timeout: 60_
   await page.screenshot({ path: join(OUTPUT, 'ui-hostile.png'), fullPage: true });
   await page.close();
 });
+
+test('a reporter sees only their own reports, with no decision form and no raw download', { timeout: 60_000 }, async () => {
+  const rita = await svc.addUser('rita', 'reporter', 'rita@corp.example');
+  const mine = await submitEmail(svc.url, rita, rfc822({ subject: 'Rita saw this', messageId: '<rita-1@x.example>' }));
+  await submitEmail(svc.url, analystToken, rfc822({ subject: 'Someone else saw this', messageId: '<other-1@x.example>' }));
+  await waitFor(svc.url, rita, mine.json.id);
+
+  const { page } = await openPage();
+  await logIn(page, 'rita', rita);
+  await page.waitForSelector(`#queue-rows a[href="#/report/${mine.json.id}"]`);
+  assert.equal(await page.textContent('main h1'), 'My reports');
+  const subjects = await page.$$eval('#queue-rows a', (as) => as.map((a) => a.textContent));
+  assert.deepEqual(subjects, ['Rita saw this']);
+  await page.click(`#queue-rows a[href="#/report/${mine.json.id}"]`);
+  await page.waitForSelector('#status:has-text("Status: done")');
+  assert.equal(await page.locator('#decision').count(), 0);
+  assert.equal(await page.locator('a[href$="/raw"]').count(), 0);
+  await page.close();
+});
