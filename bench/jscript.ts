@@ -8,13 +8,16 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../src/analyze.ts';
+import { jscriptAnalyzer } from '../src/analyzers/jscript/index.ts';
 import { SandboxPool } from '../src/analyzers/jscript/sandbox/pool.ts';
 import { defaultConfig } from '../src/config.ts';
+import { analyzeSubmission } from '../src/engine/submission.ts';
 import { openServices } from '../src/services.ts';
-import { loadDropperCorpus } from '../test/generators/jscript-corpus.ts';
+import { buildReport, type Report } from '../src/verdict/report.ts';
+import { loadDropperCorpus, type Sample } from '../test/generators/jscript-corpus.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -41,20 +44,27 @@ try {
   const opened = await openServices(config);
   const pool = opened.services.sandbox;
   if (pool instanceof SandboxPool) await pool.warm();
-  const ours: Outcome[] = [];
-  const oursStarted = performance.now();
-  for (const s of samples) {
+  // The whole product (every analyzer, YARA included), then the JScript analyzer alone: box-js's scope.
+  const measure = async (analyzeOne: (s: Sample) => Promise<Report>) => {
+    const results: Outcome[] = [];
     const started = performance.now();
-    const report = await analyze({ name: s.name, data: s.data }, config, opened.services);
-    ours.push({ name: s.name, urls: report.iocs.filter((i) => i.type === 'url').length, ms: performance.now() - started });
-  }
-  const oursTotal = performance.now() - oursStarted;
+    for (const s of samples) {
+      const t = performance.now();
+      const report = await analyzeOne(s);
+      results.push({ name: s.name, urls: report.iocs.filter((i) => i.type === 'url').length, ms: performance.now() - t });
+    }
+    return { results, total: performance.now() - started };
+  };
+  const full = await measure((s) => analyze({ name: s.name, data: s.data }, config, opened.services));
+  const alone = await measure(async (s) =>
+    buildReport(await analyzeSubmission({ name: s.name, data: s.data }, { config, analyzers: [jscriptAnalyzer], services: opened.services })),
+  );
   await opened.close();
 
   // box-js, installed for this run only.
   const boxDir = join(work, 'box-js');
   console.error(`installing box-js into ${boxDir} …`);
-  const install = spawnSync('npm', ['install', 'box-js', '--prefix', boxDir, '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' });
+  const install = spawnSync('npm', ['install', 'box-js', '--prefix', boxDir, '--no-audit', '--no-fund', '--loglevel=error'], { stdio: ['ignore', 2, 2] });
   const runJs = join(boxDir, 'node_modules', 'box-js', 'run.js');
   const theirs: Outcome[] = [];
   let theirsTotal = 0;
@@ -78,20 +88,25 @@ try {
     const times = results.map((r) => r.ms).sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)] ?? 0;
     console.log(
-      `${tool.padEnd(10)} samples with ≥1 URL: ${String(withUrl).padStart(3)}/${results.length} (${pct(withUrl, results.length)})   ` +
+      `${tool.padEnd(30)} samples with ≥1 URL: ${String(withUrl).padStart(3)}/${results.length} (${pct(withUrl, results.length)})   ` +
         `per sample: mean ${fmt(total / Math.max(1, results.length))} ms, median ${fmt(median)} ms, max ${fmt(times[times.length - 1] ?? 0)} ms`,
     );
     return { withUrl, mean: total / Math.max(1, results.length) };
   };
   console.log(`\nJScript droppers: ${samples.length} samples from js-droppers/dev.zip, one run\n`);
-  const a = line('tacklebox', ours, oursTotal);
+  const a = line('tacklebox (whole analysis)', full.results, full.total);
+  const j = line('tacklebox (JScript analyzer)', alone.results, alone.total);
   if (theirs.length) {
     const b = line('box-js', theirs, theirsTotal);
-    console.log(`\nratios: URLs recovered ${(a.withUrl / Math.max(1, b.withUrl)).toFixed(2)}× box-js; ${(b.mean / Math.max(1e-9, a.mean)).toFixed(1)}× faster per sample`);
-    const onlyOurs = ours.filter((r, i) => r.urls > 0 && theirs[i]!.urls === 0).length;
-    const onlyTheirs = ours.filter((r, i) => r.urls === 0 && theirs[i]!.urls > 0).length;
+    const ratio = (x: { withUrl: number; mean: number }) =>
+      `URLs recovered ${(x.withUrl / Math.max(1, b.withUrl)).toFixed(2)}× box-js, ${(b.mean / Math.max(1e-9, x.mean)).toFixed(1)}× faster per sample`;
+    console.log(`\nratios, whole analysis:   ${ratio(a)}`);
+    console.log(`ratios, JScript analyzer: ${ratio(j)}`);
+    const onlyOurs = full.results.filter((r, i) => r.urls > 0 && theirs[i]!.urls === 0).length;
+    const onlyTheirs = full.results.filter((r, i) => r.urls === 0 && theirs[i]!.urls > 0).length;
     console.log(`samples with URLs from tacklebox only: ${onlyOurs}; from box-js only: ${onlyTheirs}`);
   }
+  console.log(`(load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores)`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
