@@ -16,6 +16,7 @@ import { make7z, makeGzip } from './generators/archive.ts';
 import { makeIso } from './generators/archive-iso.ts';
 import { makeRar5 } from './generators/archive-rar.ts';
 import { makeCab } from './generators/archive-cab.ts';
+import { makeFat12, makeVhd } from './generators/archive-disk.ts';
 import { makeShortcut } from './generators/lnk.ts';
 import { makeZip, nestedZip, rawZip, storedEntry, zerosZip } from './generators/zip.ts';
 
@@ -232,4 +233,18 @@ test('a 7z with encrypted contents but readable names: names listed, opened by t
   const archive = report.artifacts.find((a) => a.kind === '7z')!;
   assert.deepEqual(report.passwords.find((p) => p.value === 'Pw-2231')?.opened, [archive.id]);
   assert.ok(report.artifacts.some((a) => a.parent === archive.id && a.name === 'Invoice.js' && a.size === JS.length));
+});
+
+test('a fixed VHD and a raw FAT image: disk-image finding, files unpacked from the volume', async () => {
+  const lnk = makeShortcut({ target: 'C:\\Windows\\System32\\rundll32.exe', arguments: 'LIB.DLL,DllRegisterServer' });
+  const dll = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(1500, 0x90)]);
+  const volume = makeFat12([{ name: 'INVOICE.LNK', data: lnk }, { name: 'LIB.DLL', data: dll }]);
+  for (const [name, data] of [['Invoice.vhd', makeVhd(volume)], ['Invoice.img', volume]] as const) {
+    const report = await run({ name, data });
+    const disk = report.artifacts.find((a) => a.relation === 'attachment')!;
+    assert.equal(disk.kind, 'img', name);
+    const members = report.artifacts.filter((a) => a.parent === disk.id);
+    assert.deepEqual(members.map((a) => [a.name, a.kind]).sort(), [['INVOICE.LNK', 'lnk'], ['LIB.DLL', 'pe']], name);
+    assert.ok(ids(report).includes('archive.disk-image'), name);
+  }
 });

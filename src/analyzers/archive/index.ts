@@ -1,4 +1,4 @@
-// Opens archives and disk images (ZIP, 7z, RAR, ISO/IMG, UDF, VHD/VHDX, gzip, CAB): tries the submission's
+// Opens archives and disk images (ZIP, 7z, RAR, ISO/IMG, UDF, VHD/VHDX, FAT/NTFS images, gzip, CAB): tries the submission's
 // password candidates on encrypted ones, records which password opened which archive, guards every member,
 // and hands the members to the engine as `extracted` children. Nothing is written to the host's disk.
 
@@ -15,7 +15,7 @@ const DISK_IMAGES = new Set(['iso', 'udf', 'vhd', 'vhdx', 'img']);
 const NOT_FROM_EMAIL = /analyst|default|file name/i;
 const MAX_NAMES_IN_EVIDENCE = 30;
 
-const LABELS: Record<string, string> = { zip: 'ZIP', ooxml: 'Office file', '7z': '7z', rar: 'RAR', iso: 'ISO image', udf: 'UDF image', vhd: 'VHD image', vhdx: 'VHDX image', gzip: 'gzip', cab: 'CAB' };
+const LABELS: Record<string, string> = { zip: 'ZIP', ooxml: 'Office file', '7z': '7z', rar: 'RAR', iso: 'ISO image', udf: 'UDF image', vhd: 'VHD image', vhdx: 'VHDX image', img: 'disk image', gzip: 'gzip', cab: 'CAB' };
 
 async function open(artifact: Artifact, signal: AbortSignal): Promise<ArchiveHandle | undefined> {
   if (artifact.kind === 'gzip') return openGzip(artifact.data, artifact.name);
