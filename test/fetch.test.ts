@@ -70,6 +70,8 @@ test('the served bytes are identified by content; a ZIP served as a PDF is calle
   assert.equal(fetch.status, 200);
   assert.equal((fetch.headers as Record<string, string>)['content-type'], 'application/pdf');
   assert.equal(typeof fetch.fetchedAt, 'string');
+  assert.ok(report.iocs.some((i) => i.type === 'filename' && i.value === 'doc.pdf' && i.role === 'downloaded-file'));
+  assert.ok(report.iocs.some((i) => i.type === 'sha256' && i.value === served.sha256 && i.role === 'downloaded-file'));
 });
 
 test('an error status is a fact and a zero-score finding, not a child', async () => {

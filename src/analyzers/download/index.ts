@@ -2,6 +2,7 @@
 // child, analysed by its content; the fetch itself (final URL, redirects, status, headers, time) becomes facts
 // on the URL artifact, so the case keeps what the server served at report time.
 
+import { sha256 } from '../../engine/hash.ts';
 import { identify } from '../../engine/identify.ts';
 import type { AnalysisContext, Analyzer, AnalyzerResult, Artifact, IocHit } from '../../engine/types.ts';
 import { refusalReason } from '../../fetch/address-policy.ts';
@@ -111,6 +112,10 @@ function served(outcome: FetchServed, fetchedAt: string, ctx: AnalysisContext): 
   const name = downloadName(outcome.finalUrl, outcome.headers['content-disposition']);
   const kind = identify(outcome.body, name);
   const contentType = outcome.headers['content-type'] ?? '';
+  if (RUNNABLE_KINDS.has(kind) || CONTAINER_KINDS.has(kind)) {
+    // What a victim's browser saved: the name and hash hunts look for in endpoint file-creation events.
+    iocs.push({ type: 'filename', value: name, role: 'downloaded-file' }, { type: 'sha256', value: sha256(outcome.body), role: 'downloaded-file' });
+  }
   if (RUNNABLE_KINDS.has(kind)) {
     result.findings!.push({ id: 'download.executable-content', evidence: `${outcome.finalUrl} served ${kind} "${name}" (${outcome.body.length} bytes)` });
   }
