@@ -54,10 +54,12 @@ export const archiveAnalyzer: Analyzer = {
     if (DISK_IMAGES.has(artifact.kind)) findings.push({ id: 'archive.disk-image', evidence: `${artifact.name} (${kindLabel})` });
 
     // Member names are evidence even when the contents stay locked.
-    for (const m of listing.members) {
+    const unsafe = listing.members.flatMap((m) => {
       const why = unsafeNameReason(m.name);
-      if (why) findings.push({ id: 'archive.unsafe-member-name', evidence: `${why}: ${JSON.stringify(m.name)}` });
-    }
+      return why ? [`${why}: ${JSON.stringify(m.name)}`] : [];
+    });
+    for (const evidence of unsafe.slice(0, MAX_NAMES_IN_EVIDENCE)) findings.push({ id: 'archive.unsafe-member-name', evidence });
+    if (unsafe.length > MAX_NAMES_IN_EVIDENCE) findings.push({ id: 'archive.unsafe-member-name', evidence: `… and ${unsafe.length - MAX_NAMES_IN_EVIDENCE} more such names` });
     const scripts = listing.members.filter((m) => !m.directory && isScriptOrShortcutName(m.name)).map((m) => m.name);
     if (scripts.length > 0) findings.push({ id: 'archive.script-member', evidence: scripts.slice(0, MAX_NAMES_IN_EVIDENCE).join(', ') });
 
