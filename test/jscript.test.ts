@@ -139,3 +139,19 @@ test('JScript quirks: typeof of a COM method is "unknown", getYear gives the ful
   const cmd = r.findings.find((f) => f.id === 'jscript.exec.command')!;
   assert.ok(cmd.evidence.includes('cmd /c echo unknown|unknown|unknown|number|2016|quirks.js'), cmd.evidence);
 });
+
+test('ProgIDs ignore case; CLSID monikers and versioned names reach the same objects; an impossible name fails as under WSH', async () => {
+  const source = `
+    var names = ["microsoft.XMLHTTP", "MSXML2.ServerXMLHTTP.6.0", "WinHttp.WinHttpRequest.5.1", "new:{F6D90F11-9C73-11D3-B32E-00C04F990BB4}"];
+    for (var i = 0; i < names.length; i++) { var x = new ActiveXObject(names[i]); x.Open("GET", "http://h" + i + ".example/p", false); x.Send(); }
+    var sh = new ActiveXObject("new:72C24DD5-D70A-438B-8A42-98424B88AFB8");
+    var failed = "no";
+    try { new ActiveXObject("WinHttp.WinHttpRequest.(5+1).1"); } catch (e) { failed = "yes"; }
+    sh.Run("cmd /c echo " + failed);
+  `;
+  const r = await run('progids.js', source);
+  assert.deepEqual(urlsOf(r).sort(), ['http://h0.example/p', 'http://h1.example/p', 'http://h2.example/p', 'http://h3.example/p']);
+  assert.ok(r.findings.some((f) => f.id === 'jscript.exec.command' && f.evidence.includes('cmd /c echo yes')));
+  const root = r.artifacts.find((a) => a.relation === 'root')!;
+  assert.equal(root.facts?.unknownProgIds, 1);
+});

@@ -2,8 +2,9 @@
 // fresh quickjs runtime with a memory limit, a stack limit and an interrupt deadline; the guest mock
 // layer is evaluated inside it and reports through one callback that accepts strings only.
 
-import { readFileSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { parse } from 'yaml';
 import { newQuickJSWASMModule, RELEASE_SYNC, type QuickJSContext, type QuickJSWASMModule } from 'quickjs-emscripten';
 import { prepareForEmulation } from '../static/prepare.ts';
 import type { EmulationRequest, GuestEvent, Outcome, WorkerMessage } from './protocol.ts';
@@ -14,7 +15,25 @@ const STALL_EVENTS = 1_000;
 const KEY_EVENTS = new Set(['exec', 'url', 'file', 'shortcut', 'code', 'task', 'reg', 'wmi', 'escape', 'print', 'error']);
 /** Time to set up the mock layer in a fresh runtime, even on a loaded machine. */
 const MOCK_LAYER_MS = 3_000;
-const MOCK_LAYER = readFileSync(new URL('./guest/wsh.js', import.meta.url), 'utf8');
+const GUEST_DIR = new URL('./guest/', import.meta.url);
+const DESKTOP_RULES = new URL('../../../../rules/wsh-environment.yaml', import.meta.url);
+
+/**
+ * The mock layer: the guest modules in name order, inside one function that receives the only way out
+ * (`__report`) and the run's settings, then removes both from the global object.
+ */
+const MOCK_LAYER = [
+  '(function (global, report, config) {',
+  "'use strict';",
+  ...readdirSync(GUEST_DIR)
+    .filter((f) => f.endsWith('.js'))
+    .sort()
+    .map((f) => readFileSync(new URL(f, GUEST_DIR), 'utf8')),
+  '})(globalThis, globalThis.__report, JSON.parse(globalThis.__config));',
+  'delete globalThis.__report;',
+  'delete globalThis.__config;',
+].join('\n');
+const DESKTOP = parse(readFileSync(DESKTOP_RULES, 'utf8')) as unknown;
 
 function emit(message: WorkerMessage): void {
   const buf = Buffer.from(`${JSON.stringify(message)}\n`);
@@ -103,7 +122,7 @@ function run(qjs: QuickJSWASMModule, req: EmulationRequest): { outcome: Outcome;
     });
     vm.setProp(vm.global, '__report', report);
     report.dispose();
-    const config = vm.newString(JSON.stringify({ http: req.http, scriptName: req.scriptName }));
+    const config = vm.newString(JSON.stringify({ http: req.http, scriptName: req.scriptName, desktop: DESKTOP }));
     vm.setProp(vm.global, '__config', config);
     config.dispose();
 

@@ -1,0 +1,22 @@
+// Shared helpers of the mock layer: the one way out (send), and safe string conversion.
+var send = function (event) {
+  try {
+    return report(JSON.stringify(event));
+  } catch {
+    /* an event that cannot be serialised is dropped, the run goes on */
+    return undefined;
+  }
+};
+var str = function (v) {
+  if (v === undefined || v === null) return '';
+  try {
+    return String(v);
+  } catch {
+    return '';
+  }
+};
+var clip = function (s, n) {
+  s = str(s);
+  return s.length > n ? s.slice(0, n) : s;
+};
+var MAX_TEXT = 1 << 20;

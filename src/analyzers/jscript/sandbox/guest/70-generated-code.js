@@ -1,0 +1,31 @@
+// ---------- Code that becomes new code: eval, Function, setTimeout(string), document.write ----------
+var realEval = global.eval;
+var realFunction = Function;
+// Reports generated code and returns it as the host prepared it (conditional compilation resolved, its own
+// eval calls marked), so every layer is seen however deep it is nested.
+var seenCode = function (api, code) {
+  if (typeof code !== 'string') return code;
+  var prepared = send({ t: 'code', api: api, language: 'JScript', code: clip(code, MAX_TEXT), complete: code.length <= MAX_TEXT });
+  return typeof prepared === 'string' ? prepared : code;
+};
+var wrappedFunction = function () {
+  var args = Array.prototype.slice.call(arguments).map(str);
+  var body = args.length ? args.pop() : '';
+  // Reported whole, as the function it defines, so the layer reads (and parses) on its own.
+  var source = 'function anonymous(' + args.join(', ') + ') {\n' + body + '\n}';
+  var prepared = seenCode('Function', source);
+  if (prepared !== source) {
+    var inner = /^function anonymous\([^)]*\) \{\n([\s\S]*)\n\}$/.exec(prepared);
+    if (inner) body = inner[1];
+  }
+  return realFunction.apply(null, args.concat([body]));
+};
+wrappedFunction.prototype = realFunction.prototype;
+Object.defineProperty(realFunction.prototype, 'constructor', { value: wrappedFunction, writable: true, configurable: true });
+var timers = [];
+var setTimer = function (api) {
+  return function (fn, ms) {
+    if (timers.length < 1000) timers.push({ api: api, fn: fn });
+    return timers.length;
+  };
+};
