@@ -1,3 +1,4 @@
+/* eslint-disable no-unused-vars -- a fragment of the mock layer: the worker joins all fragments into one function, where these names are used */
 // Shared helpers of the mock layer: the one way out (send), and safe string conversion.
 var send = function (event) {
   try {

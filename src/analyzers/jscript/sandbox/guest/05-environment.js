@@ -1,3 +1,4 @@
+/* eslint-disable no-unused-vars -- a fragment of the mock layer: the worker joins all fragments into one function, where these names are used */
 // The desktop the script sees, from rules/wsh-environment.yaml (handed in by the host as config.desktop).
 var DESKTOP = config.desktop || {};
 var ENV = DESKTOP.environment || {};

@@ -1,3 +1,4 @@
+/* eslint-disable no-unused-vars -- a fragment of the mock layer: the worker joins all fragments into one function, where these names are used */
 // ---------- the virtual file system: what the script saved, so it can read it back ----------
 var files = {};
 var fileKey = function (path) {

@@ -1,3 +1,4 @@
+/* eslint-disable no-unused-vars -- a fragment of the mock layer: the worker joins all fragments into one function, where these names are used */
 // ---------- permissive objects ----------
 // A COM object is a Proxy over a function (so obj(x) calls its default member) whose members are
 // looked up case-insensitively in a table of lower-case names.

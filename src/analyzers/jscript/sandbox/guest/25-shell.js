@@ -1,3 +1,4 @@
+/* eslint-disable no-unused-vars -- a fragment of the mock layer: the worker joins all fragments into one function, where these names are used */
 // ---------- WScript.Shell ----------
 var exec = function (api, cmd) {
   send({ t: 'exec', api: api, cmd: clip(cmd, MAX_TEXT) });

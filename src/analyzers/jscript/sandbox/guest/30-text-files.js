@@ -1,3 +1,4 @@
+/* eslint-disable no-unused-vars -- a fragment of the mock layer: the worker joins all fragments into one function, where these names are used */
 // ---------- text streams and the file system object ----------
 var textStream = function (name, content, path) {
   var state = { text: str(content), pos: 0, path: path };

@@ -1,3 +1,4 @@
+/* eslint-disable no-unused-vars -- a fragment of the mock layer: the worker joins all fragments into one function, where these names are used */
 // ---------- HTTP ----------
 // 404 first, so the dropper walks its whole list; once it asks for a URL again it is looping over the list
 // until something answers, so from then on every request succeeds and the rest of the chain shows.

@@ -1,3 +1,4 @@
+/* eslint-disable no-unused-vars -- a fragment of the mock layer: the worker joins all fragments into one function, where these names are used */
 // ---------- ADODB.Stream ----------
 var makeStream = function () {
   var st = { data: '', pos: 0, type: 2, charset: 'unicode', open: false };

@@ -1,3 +1,4 @@
+/* eslint-disable no-unused-vars -- a fragment of the mock layer: the worker joins all fragments into one function, where these names are used */
 // ---------- XML DOM: the base64 / hex decoder droppers borrow ----------
 var b64decode = function (s) {
   var alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

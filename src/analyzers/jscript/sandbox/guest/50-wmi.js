@@ -1,3 +1,4 @@
+/* eslint-disable no-unused-vars -- a fragment of the mock layer: the worker joins all fragments into one function, where these names are used */
 // ---------- WMI ----------
 // Rows a query returns, by class, from the desktop data.
 var wmiRows = DESKTOP.wmi || {};

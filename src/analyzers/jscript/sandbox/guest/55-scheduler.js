@@ -1,3 +1,4 @@
+/* eslint-disable no-unused-vars -- a fragment of the mock layer: the worker joins all fragments into one function, where these names are used */
 // ---------- Task Scheduler ----------
 var makeScheduler = function () {
   var newDefinition = function () {

@@ -1,3 +1,4 @@
+/* eslint-disable no-unused-vars -- a fragment of the mock layer: the worker joins all fragments into one function, where these names are used */
 // ---------- A browser-ish surface: some WSH droppers carry library code written for browsers ----------
 var documentObject = comObject('document', {
   write: function () { seenCode('document.write', Array.prototype.map.call(arguments, str).join('')); },

@@ -1,3 +1,4 @@
+/* eslint-disable no-unused-vars -- a fragment of the mock layer: the worker joins all fragments into one function, where these names are used */
 // ---------- Traps for code that looks for a Node.js host: record the attempt, give nothing ----------
 var escapeTrap = function (name) {
   Object.defineProperty(global, name, {
