@@ -56,7 +56,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const queue = new InProcessQueue(workers);
   // Intake has its own small pool: reading a report's identity parses hostile mail, which must neither block
   // the API's event loop nor wait behind long analyses.
-  const intakePool = new AnalysisPool({ config: options.config, size: 2, jobTimeMs: 30_000, openServices: false, workerMemoryMiB: 1024, role: 'intake' });
+  const intakePool = new AnalysisPool({ config: options.config, size: Math.min(2, workers), jobTimeMs: 30_000, openServices: false, workerMemoryMiB: 1024, role: 'intake' });
   intakePool.warm();
   const intake = new Intake(store, samples, queue, (path) => intakePool.identify(path));
   const feedback = options.feedback ? new FeedbackMailer(store, options.feedback) : undefined;
