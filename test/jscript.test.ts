@@ -96,10 +96,11 @@ test('WSH surface: registry persistence, scheduled task, WMI process creation an
     var who = new ActiveXObject("WScript.Network").UserName;
     var fake = new ActiveXObject("Totally.Unknown.Thing"); fake.DoSomething(1).Deeper = 2;
     sh.NoSuchMember();
+    new ActiveXObject("Scripting.FileSystemObject").DeleteFile(WScript.ScriptFullName, true);
   `;
   const r = await run('persist.js', source);
   const ids = new Set(r.findings.map((f) => f.id));
-  for (const id of ['jscript.persistence.run-key', 'jscript.registry.write', 'jscript.persistence.scheduled-task', 'jscript.wmi.query', 'jscript.recon.security-products', 'jscript.exec.command', 'jscript.evasion.sleep', 'jscript.recon.environment']) {
+  for (const id of ['jscript.persistence.run-key', 'jscript.registry.write', 'jscript.persistence.scheduled-task', 'jscript.wmi.query', 'jscript.recon.security-products', 'jscript.exec.command', 'jscript.evasion.sleep', 'jscript.recon.environment', 'jscript.evasion.self-delete']) {
     assert.ok(ids.has(id), `${id} in ${[...ids].join(', ')}`);
   }
   const commands = commandsOf(r).map((a) => a.name);

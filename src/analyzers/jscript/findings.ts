@@ -66,6 +66,11 @@ export const JSCRIPT_FINDINGS: FindingCatalogue = {
     score: 100,
     attack: ['T1497.003'],
   },
+  'jscript.evasion.self-delete': {
+    title: 'Script deletes its own file',
+    score: 300,
+    attack: ['T1070.004'],
+  },
   'jscript.obfuscation.dynamic-code': {
     title: 'Script builds code at run time and runs it',
     score: 300,

@@ -186,6 +186,9 @@ export function describeBehaviour(runs: EmulationResult[], limits: BehaviourLimi
           unknownMembers.set(key, (unknownMembers.get(key) ?? 0) + 1);
           break;
         }
+        case 'self-delete':
+          raise('jscript.evasion.self-delete', `DeleteFile(${JSON.stringify(clip(str(e.path), 300))}): the script's own file`);
+          break;
         case 'escape':
           escapes++;
           raise('jscript.sandbox.escape-attempt', `the script looked for the host's ${clip(str(e.what), 40)}`);

@@ -12,7 +12,7 @@ import type { EmulationRequest, GuestEvent, Outcome, WorkerMessage } from './pro
 /** Repeated actions with nothing new after which a run counts as stuck in a retry loop. */
 const STALL_EVENTS = 1_000;
 /** What a script did, as opposed to what it looked at: never crowded out by routine events. */
-const KEY_EVENTS = new Set(['exec', 'url', 'file', 'shortcut', 'code', 'task', 'reg', 'wmi', 'escape', 'print', 'error']);
+const KEY_EVENTS = new Set(['exec', 'url', 'file', 'shortcut', 'code', 'task', 'reg', 'wmi', 'escape', 'print', 'error', 'self-delete']);
 /** Time to set up the mock layer in a fresh runtime, even on a loaded machine. */
 const MOCK_LAYER_MS = 3_000;
 const GUEST_DIR = new URL('./guest/', import.meta.url);

@@ -258,6 +258,8 @@ function stringMethod(object: Value, method: string, args: Value[]): Value {
       const sep = s(0);
       return sep === undefined ? undefined : object.split(sep);
     }
+    // Only string patterns: a regular expression from the script could backtrack for ever, and this pass runs
+    // on the host. Regex replace chains are left to the sandbox, which has a deadline.
     case 'replace':
     case 'replaceAll': {
       const from = s(0);

@@ -85,7 +85,12 @@ var makeFso = function () {
     driveexists: function () { return true; },
     copyfile: function (from, to) { send({ t: 'fs', op: 'CopyFile', path: clip(from, 400), to: clip(to, 400) }); files[fileKey(to)] = files[fileKey(from)]; },
     movefile: function (from, to) { send({ t: 'fs', op: 'MoveFile', path: clip(from, 400), to: clip(to, 400) }); files[fileKey(to)] = files[fileKey(from)]; },
-    deletefile: function (path) { send({ t: 'fs', op: 'DeleteFile', path: clip(path, 400) }); delete files[fileKey(path)]; },
+    deletefile: function (path) {
+      // A script that deletes itself is covering its tracks.
+      var self = fileKey(path) === fileKey(SCRIPT_PATH + '\\' + SCRIPT_NAME);
+      send({ t: self ? 'self-delete' : 'fs', op: 'DeleteFile', path: clip(path, 400) });
+      delete files[fileKey(path)];
+    },
     deletefolder: function () {},
     createfolder: function (path) { return folderObject(str(path)); },
     buildpath: function (a, b) { a = str(a); return a.replace(/\\$/, '') + '\\' + str(b); },
