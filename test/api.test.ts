@@ -140,6 +140,19 @@ test('an analyst decision is stored with who made it; bad verdicts are refused',
   assert.equal((await call(base, 'POST', '/api/reports/rnothere/decision', { token: analyst, json: { verdict: 'benign' } })).status, 404);
 });
 
+test('an analyst can have a finished report analysed again from its stored sample', async () => {
+  const { json } = await submitEmail(base, anna, rfc822({ subject: 'again', messageId: '<again@x.example>' }));
+  const first = await waitFor(base, analyst, json.id);
+  assert.equal((await call(base, 'POST', `/api/reports/${json.id}/reanalyse`, { token: anna })).status, 403);
+  const res = await call(base, 'POST', `/api/reports/${json.id}/reanalyse`, { token: analyst });
+  assert.equal(res.status, 202);
+  const second = await waitFor(base, analyst, json.id);
+  assert.equal(second.json.status, 'done');
+  assert.equal(second.json.report.input.sha256, first.json.report.input.sha256);
+  assert.equal(second.json.report.verdict, first.json.report.verdict, 'the same bytes and configuration give the same verdict');
+  assert.ok(second.json.finishedAt >= first.json.finishedAt);
+});
+
 test('list filters by status and verdict; unknown filter values are a 400', async () => {
   const { json } = await submitEmail(base, anna, rfc822({ subject: 'filter me', messageId: '<filter@x.example>' }));
   const done = await waitFor(base, analyst, json.id);

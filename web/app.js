@@ -337,7 +337,21 @@ async function renderReport(id) {
         ),
       );
     }
-    if (isAnalyst()) nodes.push(h('p', {}, h('a', { href: `/api/reports/${encodeURIComponent(r.id)}/raw`, download: `${r.id}.zip` }, 'Download the raw sample (ZIP, password "infected")')));
+    if (isAnalyst()) {
+      const again = h('button', { type: 'button', id: 'reanalyse' }, 'Analyse again');
+      again.addEventListener('click', async () => {
+        await api('POST', `/api/reports/${encodeURIComponent(r.id)}/reanalyse`);
+        void load();
+      });
+      nodes.push(
+        h(
+          'p',
+          { class: 'actions' },
+          h('a', { href: `/api/reports/${encodeURIComponent(r.id)}/raw`, download: `${r.id}.zip` }, 'Download the raw sample (ZIP, password "infected")'),
+          r.status === 'done' || r.status === 'failed' ? [' ', again] : null,
+        ),
+      );
+    }
     show(...nodes);
     if (r.status === 'queued' || r.status === 'analyzing') {
       clearTimer();

@@ -122,6 +122,15 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ApiContext): voi
       .send(emailDocument(found.report.preview));
   });
 
+  // Replayable verdicts: the stored raw bytes run again through today's analyzers and configuration.
+  app.post('/api/reports/:id/reanalyse', async (request, reply) => {
+    const found = await readable(request, reply, ctx, 'analyst');
+    if (!found) return reply;
+    if (!(await ctx.store.reanalyse(found.report.id))) return reply.code(409).send({ error: `report ${found.report.id} is still ${found.report.status}` });
+    await ctx.queue.enqueue({ reportId: found.report.id });
+    return reply.code(202).send({ id: found.report.id, status: 'queued' });
+  });
+
   app.post('/api/reports/:id/decision', async (request, reply) => {
     const found = await readable(request, reply, ctx, 'analyst');
     if (!found) return reply;

@@ -236,6 +236,13 @@ export class SqliteStore implements Store {
     this.db.prepare("UPDATE reports SET status = 'queued' WHERE id = ? AND status = 'analyzing'").run(id);
   }
 
+  async reanalyse(id: string): Promise<boolean> {
+    const info = this.db
+      .prepare("UPDATE reports SET status = 'queued', attempts = 0, error = NULL, started_at = NULL, finished_at = NULL WHERE id = ? AND status IN ('done', 'failed')")
+      .run(id);
+    return info.changes > 0;
+  }
+
   async decide(id: string, decision: Decision): Promise<void> {
     this.db.prepare('UPDATE reports SET decision_json = ? WHERE id = ?').run(JSON.stringify(decision), id);
   }

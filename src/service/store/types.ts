@@ -139,6 +139,8 @@ export interface Store {
   /** Puts an analysing report back in the queue (its worker died, or the service restarted under it). */
   requeueReport(id: string): Promise<void>;
   decide(id: string, decision: Decision): Promise<void>;
+  /** Queues a finished or failed report for a fresh analysis from its stored sample; false if it is not finished. */
+  reanalyse(id: string): Promise<boolean>;
 
   /** Queues one feedback email per reporter with an address (once per report and address). */
   queueFeedback(reportId: string): Promise<number>;
