@@ -58,6 +58,8 @@ export const ENGINE_FINDINGS: FindingCatalogue = Object.fromEntries([
     { title: `Analysis limit reached: ${def.what}`, score: 50, attack: [], description: 'Content this large or deep is unusual in legitimate mail; part of it was not analysed.' },
   ]),
   ['engine.analyzer-error', { title: 'An analyzer could not finish on this artifact', score: 0, attack: [] }],
+  ['engine.empty', { title: 'Empty file: nothing to analyse', score: 0, attack: [] }],
+  ['engine.unidentified', { title: 'Content of no known format (broken, encrypted, or disguised by its name)', score: 0, attack: [] }],
 ]);
 
 class TimeUp extends Error {}
@@ -188,6 +190,7 @@ export async function analyzeSubmission(input: SubmissionInput, options: EngineO
     if (artifact.relation === 'body' && artifact.parent === judgedEmail && run.bodies.length < MAX_BODIES) {
       run.bodies.push(Buffer.from(artifact.data.subarray(0, MAX_BODY_BYTES)).toString('utf8'));
     }
+    noteUnanalysable(artifact);
     for (const analyzer of router.analyzersFor(artifact.kind)) {
       const result = await runAnalyzer(analyzer, artifact);
       if (!result) continue;
@@ -211,6 +214,15 @@ export async function analyzeSubmission(input: SubmissionInput, options: EngineO
   }
   run.elapsedMs = Math.round(performance.now() - started);
   return run;
+
+  /** Say so when there is nothing to analyse, rather than return a silent, empty report. */
+  function noteUnanalysable(artifact: Artifact): void {
+    if (artifact.size === 0) addFinding(artifact.id, { id: 'engine.empty', evidence: `"${clip(artifact.name, 200)}" has 0 bytes` });
+    else if (artifact.kind === 'binary') {
+      const head = Buffer.from(artifact.data.subarray(0, 16)).toString('hex').replace(/(..)/g, '$1 ').trim();
+      addFinding(artifact.id, { id: 'engine.unidentified', evidence: `"${clip(artifact.name, 200)}" (${artifact.size} bytes) starts with ${head}` });
+    }
+  }
 
   async function runAnalyzer(analyzer: Analyzer, artifact: Artifact): Promise<AnalyzerResult | undefined> {
     const controller = new AbortController();

@@ -4,7 +4,7 @@
 import { configure, ZipReader, Uint8ArrayReader, type Entry, type FileEntry } from '@zip.js/zip.js';
 import { CappedSink, CapReached } from './capped-sink.ts';
 import { passesCheckByte, zipCryptoHeader } from './zipcrypto.ts';
-import { declaresBomb, memberCap, type ArchiveHandle, type ArchiveListing, type Extraction, type ExtractBudget } from './types.ts';
+import { declaresBomb, memberCap, RATIO_FLOOR_BYTES, type ArchiveHandle, type ArchiveListing, type Extraction, type ExtractBudget } from './types.ts';
 
 // No web workers (they would outlive the analysis); native streams when the runtime has them.
 configure({ useWebWorkers: false });
@@ -49,7 +49,7 @@ export async function openZip(data: Uint8Array): Promise<ArchiveHandle | undefin
       return undefined;
     },
     async extract(password, budget) {
-      return extractAll(files, password, budget);
+      return extractAll(files, password, budget, data.length);
     },
   };
 }
@@ -69,8 +69,29 @@ async function unpack(entry: FileEntry, password: string | undefined, cap: numbe
   }
 }
 
-async function extractAll(files: FileEntry[], password: string | undefined, budget: ExtractBudget): Promise<Extraction> {
+/**
+ * Entries whose data ranges overlap another's: many directory entries pointing at one compressed kernel is how
+ * overlapping-file ZIP bombs reach huge sizes without a high per-member ratio. Each range is unpacked once.
+ */
+function overlapping(files: readonly FileEntry[]): Set<FileEntry> {
+  const sorted = [...files].sort((a, b) => a.offset - b.offset);
+  const repeats = new Set<FileEntry>();
+  let end = -1;
+  for (const e of sorted) {
+    if (e.offset < end) repeats.add(e);
+    end = Math.max(end, e.offset + 30 + e.compressedSize);
+  }
+  return repeats;
+}
+
+async function extractAll(files: FileEntry[], password: string | undefined, budget: ExtractBudget, archiveBytes: number): Promise<Extraction> {
   const out: Extraction = { members: [], limits: [], bombs: [], failures: [] };
+  const repeats = overlapping(files);
+  if (repeats.size > 0) {
+    out.bombs.push(`${repeats.size} of ${files.length} directory entries overlap the data of another entry (an overlapping-file ZIP bomb); each range unpacked once`);
+  }
+  // The whole archive, not just each member, may unpack to at most the ratio times its own size.
+  const ratioBudget = Math.max(archiveBytes * budget.maxCompressionRatio, RATIO_FLOOR_BYTES);
   let total = 0;
   for (const [index, entry] of files.entries()) {
     if (budget.signal.aborted) break;
@@ -78,9 +99,12 @@ async function extractAll(files: FileEntry[], password: string | undefined, budg
       out.limits.push({ limit: 'maxArchiveMembers', detail: `read ${budget.maxMembers} of ${files.length} members` });
       break;
     }
-    const left = budget.maxArchiveBytes - total;
+    if (repeats.has(entry)) continue;
+    const left = Math.min(budget.maxArchiveBytes, ratioBudget) - total;
     if (left <= 0) {
-      out.limits.push({ limit: 'maxArchiveBytes', detail: `stopped after ${total} unpacked bytes; ${files.length - index} members not read` });
+      const by = ratioBudget < budget.maxArchiveBytes ? 'maxCompressionRatio' : 'maxArchiveBytes';
+      out.limits.push({ limit: by, detail: `stopped after ${total} unpacked bytes of a ${archiveBytes}-byte archive; ${files.length - index} members not read` });
+      if (by === 'maxCompressionRatio') out.bombs.push(`the archive unpacks to more than ${budget.maxCompressionRatio}× its ${archiveBytes} bytes`);
       break;
     }
     if (entry.encrypted && password === undefined) {

@@ -9,6 +9,8 @@ import type { Analyzer, AnalyzerResult, ChildArtifact, FindingHit } from '../../
 const FILE_DATA_HEADER = Buffer.from('e716e3bd65261145a4c48d4d0b7a9eac', 'hex');
 /** guidHeader (16) + cbLength (8) + unused (4) + reserved (8). */
 const DATA_OFFSET = 36;
+/** The fixed header every section file starts with (MS-ONESTORE 2.3.1). */
+const HEADER_BYTES = 1024;
 const RUNNABLE_KINDS = new Set(['pe', 'jscript', 'jse', 'vbscript', 'wsf', 'hta', 'lnk', 'powershell', 'cmdline', 'onenote']);
 const EXTENSION: Record<string, string> = { pe: 'exe', jscript: 'js', jse: 'jse', vbscript: 'vbs', wsf: 'wsf', hta: 'hta', lnk: 'lnk', powershell: 'ps1', cmdline: 'bat', zip: 'zip', iso: 'iso', png: 'png', jpeg: 'jpg', gif: 'gif', pdf: 'pdf', html: 'html', text: 'txt' };
 /** File names as OneNote stores them (UTF-16LE), for the analyst: which names the section shows. */
@@ -17,7 +19,11 @@ const FILE_NAME = /[\w\- .()[\]]{1,100}\.(hta|js|jse|vbs|vbe|wsf|bat|cmd|ps1|exe
 export interface CarvedFile {
   offset: number;
   data: Uint8Array;
+  /** Kept short of its declared size by the member cap. */
   truncated: boolean;
+  /** The file ends before the declared size: damage or a cut-off section, not our cap. */
+  cut: boolean;
+  declared: number;
 }
 
 export function carveEmbeddedFiles(data: Uint8Array, maxFiles: number, maxBytes: number): { files: CarvedFile[]; more: boolean } {
@@ -30,7 +36,7 @@ export function carveEmbeddedFiles(data: Uint8Array, maxFiles: number, maxBytes:
     const declared = Number(b.readBigUInt64LE(at + 16));
     const available = b.length - (at + DATA_OFFSET);
     const length = Math.min(declared, available, maxBytes);
-    files.push({ offset: at, data: new Uint8Array(b.subarray(at + DATA_OFFSET, at + DATA_OFFSET + length)), truncated: length < declared });
+    files.push({ offset: at, data: new Uint8Array(b.subarray(at + DATA_OFFSET, at + DATA_OFFSET + length)), truncated: length < declared && length === maxBytes, cut: declared > available, declared });
     at = b.indexOf(FILE_DATA_HEADER, at + DATA_OFFSET + Math.max(length, 0));
   }
   return { files, more: false };
@@ -50,6 +56,12 @@ export const onenoteAnalyzer: Analyzer = {
       score: 0,
       attack: [],
     },
+    'onenote.malformed': {
+      title: 'OneNote section is truncated or damaged',
+      score: 0,
+      attack: [],
+      description: 'OneNote itself would refuse it; what could be carved from it was still analysed.',
+    },
   },
   analyze(artifact, ctx): AnalyzerResult {
     const { files, more } = carveEmbeddedFiles(artifact.data, ctx.limits.maxArchiveMembers, ctx.limits.maxMemberBytes);
@@ -62,6 +74,10 @@ export const onenoteAnalyzer: Analyzer = {
       children.push({ relation: 'embedded', name, data: file.data, meta: file.truncated ? { truncatedBy: 'maxMemberBytes' } : {} });
     }
     if (files.length > 0) findings.push({ id: 'onenote.embedded-file', evidence: `${files.length} embedded file(s)` });
+    if (artifact.data.length < HEADER_BYTES) findings.push({ id: 'onenote.malformed', evidence: `${artifact.data.length} bytes: shorter than the ${HEADER_BYTES}-byte file header` });
+    for (const file of files) {
+      if (file.cut) findings.push({ id: 'onenote.malformed', evidence: `the file at offset ${file.offset} declares ${file.declared} bytes; only ${file.data.length} are present` });
+    }
     // UTF-16 strings may start at an even or an odd offset: read both alignments.
     const head = Buffer.from(artifact.data.subarray(0, 8 * 1024 * 1024));
     const text = `${head.toString('utf16le')}\n${head.subarray(1).toString('utf16le')}`;
