@@ -433,10 +433,23 @@ export class Evaluator {
   private binaryExpr(e: Extract<Expr, { t: 'bin' }>): Value {
     if (e.op === '-and') return toBool(this.eval(e.l)) ? toBool(this.eval(e.r)) : false;
     if (e.op === '-or') return toBool(this.eval(e.l)) ? true : toBool(this.eval(e.r));
-    const l = this.eval(e.l);
-    const r = this.eval(e.r);
-    if (e.op === '+' && e.l.t === 'str' && e.r.t === 'str' && !e.l.bare) this.effects.technique('powershell.obfuscation.concatenation', this.evidence(e));
-    return this.binary(e.op, l, r, e);
+    // 'a'+'b'+'c'+… parses to a left-deep tree as deep as the chain is long: fold its spine in a loop, since
+    // thousands of pieces (ordinary obfuscation) overflowed the stack when each level recursed.
+    const spine: Extract<Expr, { t: 'bin' }>[] = [];
+    let left: Expr | Command = e;
+    while (left.t === 'bin' && left.op !== '-and' && left.op !== '-or') {
+      if (spine.length > 0) this.step();
+      spine.push(left);
+      left = left.l;
+    }
+    let value = this.eval(left);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const node = spine[i]!;
+      const r = this.eval(node.r);
+      if (node.op === '+' && node.l.t === 'str' && node.r.t === 'str' && !node.l.bare) this.effects.technique('powershell.obfuscation.concatenation', this.evidence(node));
+      value = this.binary(node.op, value, r, node);
+    }
+    return value;
   }
 
   binary(op: string, l: Value, r: Value, node: { start: number; end: number }): Value {

@@ -62,7 +62,12 @@ class Parser {
   }
 
   private enter(): void {
-    if (++this.depth > MAX_NESTING) this.fail('nesting too deep');
+    // Callers enter() before their try/finally leave(): undo the step here, or the top-level statement
+    // list sees depth > 0 and rethrows instead of recovering.
+    if (++this.depth > MAX_NESTING) {
+      this.depth--;
+      this.fail('nesting too deep');
+    }
   }
 
   private leave(): void {
@@ -639,7 +644,9 @@ class Parser {
         const e = this.unary();
         return { t: 'array', items: [e], start, end: src.pos };
       }
-      if (DASHES.includes(c)) {
+      // c is '' at the end of the text, and ''.includes('') holds: without the check a trailing ',' or '!'
+      // read "negations" past the end until the nesting limit threw.
+      if (c !== '' && DASHES.includes(c)) {
         const m = /^[a-z]+/i.exec(src.text.slice(src.pos + 1, src.pos + 8));
         const name = m?.[0].toLowerCase();
         if (name && UNARY_DASH.has(name) && !/\w/.test(src.text[src.pos + 1 + name.length] ?? '')) {
