@@ -111,3 +111,16 @@ test('a long sleep loop before acting is waited out; a retry loop that only repe
   assert.ok(stuck.iocs.some((i) => i.type === 'url' && i.value === 'http://retry.example/p'));
   assert.ok(!stuck.limits.some((l) => l.limit === 'sandboxTimeMs'), 'stopped before the time limit');
 });
+
+test('hostile input for the static pass: absurd nesting and a concatenation bomb end in a result, not a crash', async () => {
+  const nested = `var a = ${'('.repeat(100_000)}1${')'.repeat(100_000)}; sh.Run("cmd /c nested");`;
+  // Folding every step would build terabytes; under emulation the run ends at the memory cap after the Run.
+  const doubling = ['var s0 = "abcdefgh";', 'var s1 = s0 + s0; var s2 = s1 + s1; var s3 = s2 + s2;', 'sh.Run("cmd /c " + s3);', ...Array.from({ length: 40 }, (_, i) => `var t${i + 4} = ${i === 0 ? 's3' : `t${i + 3}`} + ${i === 0 ? 's3' : `t${i + 3}`};`)].join('\n');
+  for (const source of [nested, doubling]) {
+    const { report } = await run(source);
+    assert.deepEqual(report.errors.filter((e) => e.analyzer === 'jscript'), []);
+    assert.ok(report.artifacts[0]!.facts?.emulation, 'the script was still emulated');
+  }
+  const { report } = await run(doubling);
+  assert.ok(report.findings.some((f) => f.id === 'jscript.exec.command' && f.evidence.includes('abcdefgh'.repeat(8))));
+});

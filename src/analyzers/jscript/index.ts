@@ -17,6 +17,8 @@ import { instrument } from './static/instrument.ts';
 /** Events one emulation may report, and their total size: a script cannot flood the host. */
 const MAX_EVENTS = 5_000;
 const MAX_EVENT_BYTES = 16 * 1024 * 1024;
+/** Largest script the host parses for the static pass (droppers are kilobytes; 4 MiB is generous). */
+const MAX_STATIC_CHARS = 4 * 1024 * 1024;
 
 export const jscriptAnalyzer: Analyzer = {
   name: 'jscript',
@@ -33,13 +35,15 @@ export const jscriptAnalyzer: Analyzer = {
     if (usesConditionalCompilation(source)) facts.conditionalCompilation = true;
     const compiled = resolveConditionalCompilation(source);
 
-    const ast = parseScript(compiled);
+    // The static pass runs on the host: beyond this size it is skipped and the sandbox does all the work.
+    const ast = compiled.length <= MAX_STATIC_CHARS ? parseScript(compiled) : undefined;
     facts.parses = Boolean(ast);
+    if (compiled.length > MAX_STATIC_CHARS) facts.staticPass = `skipped: ${compiled.length} characters`;
     if (ast) {
       const strings = decodedStrings(ast);
       if (strings.length) facts.decodedStrings = strings.slice(0, 40).map((s) => (s.length > 300 ? `${s.slice(0, 300)}…` : s));
     }
-    const prepared = instrument(compiled);
+    const prepared = compiled.length <= MAX_STATIC_CHARS ? instrument(compiled) : { code: `eval = __tb_eval;\n${compiled}`, escapeAttempts: [] };
     if (prepared.escapeAttempts.length) {
       findings.push({ id: 'jscript.sandbox.escape-attempt', evidence: `the source uses ${prepared.escapeAttempts.join(', ')}` });
     }

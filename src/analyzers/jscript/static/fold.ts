@@ -16,6 +16,8 @@ export interface FoldLimits {
 
 const DEFAULTS: FoldLimits = { maxStrings: 200, maxBytes: 64 * 1024, maxDepth: 64 };
 const MAX_VALUE = 1 << 20;
+/** Steps of the whole pass (a character built costs 1/64 step): about a second of work at most. */
+const MAX_WORK = 4_000_000;
 
 interface Bindings {
   /** Variables assigned exactly once, by their declaration. */
@@ -30,7 +32,13 @@ export function decodedStrings(ast: AnyNode, limits: Partial<FoldLimits> = {}): 
   const lim = { ...DEFAULTS, ...limits };
   const bindings = collectBindings(ast);
   const memo = new Map<AnyNode, Value>();
+  let work = MAX_WORK;
+  const charge = (v: Value): Value => {
+    if (typeof v === 'string') work -= v.length >> 6;
+    return work < 0 ? undefined : v;
+  };
   const found = new Set<string>();
+  let foundBytes = 0;
 
   const evaluate = (node: AnyNode | undefined, depth: number, scope?: Map<string, Value>): Value => {
     if (!node || depth > lim.maxDepth) return undefined;
@@ -41,6 +49,9 @@ export function decodedStrings(ast: AnyNode, limits: Partial<FoldLimits> = {}): 
   };
 
   const evaluateNode = (node: AnyNode, depth: number, scope?: Map<string, Value>): Value => {
+    // One budget for the whole pass, charged per step and per character built: hostile input ends the
+    // folding early instead of holding the host.
+    if (--work < 0) return undefined;
     const next = depth + 1;
     switch (node.type) {
       case 'Literal':
@@ -106,7 +117,7 @@ export function decodedStrings(ast: AnyNode, limits: Partial<FoldLimits> = {}): 
         const b = evaluate(node.right as AnyNode, next, scope);
         if (b === undefined || Array.isArray(b)) return undefined;
         const r = binary(node.operator as string, a, b);
-        return typeof r === 'string' && r.length > MAX_VALUE ? undefined : r;
+        return typeof r === 'string' && r.length > MAX_VALUE ? undefined : charge(r);
       }
       case 'MemberExpression': {
         const object = evaluate(node.object as AnyNode, next, scope);
@@ -157,7 +168,7 @@ export function decodedStrings(ast: AnyNode, limits: Partial<FoldLimits> = {}): 
       return String.fromCharCode(...args.map(Number));
     }
     const object = evaluate(objectNode, depth, scope);
-    return stringMethod(object, property, args);
+    return charge(stringMethod(object, property, args));
   };
 
   /** A function body of `p = p - K; var x = ARR[p]; return x;` shape, or a single `return expr`. */
@@ -183,12 +194,18 @@ export function decodedStrings(ast: AnyNode, limits: Partial<FoldLimits> = {}): 
 
   const FOLDABLE = new Set(['BinaryExpression', 'CallExpression', 'MemberExpression', 'TemplateLiteral']);
   walk(ast, (node) => {
-    if (found.size >= lim.maxStrings * 4) return;
+    if (found.size >= lim.maxStrings * 4 || foundBytes > lim.maxBytes * 16 || work < 0) return;
     if (FOLDABLE.has(node.type)) {
       const v = evaluate(node, 0);
-      if (typeof v === 'string' && v.length >= 6) found.add(v);
+      if (typeof v === 'string' && v.length >= 6 && !found.has(v)) {
+        found.add(v);
+        foundBytes += v.length;
+      }
     } else if (node.type === 'Literal' && typeof node.value === 'string' && /\\[xu]/.test(String(node.raw))) {
-      if (node.value.length >= 4) found.add(node.value);
+      if (node.value.length >= 4 && !found.has(node.value)) {
+        found.add(node.value);
+        foundBytes += node.value.length;
+      }
     }
   });
   // Keep the longest forms: a string that is part of a longer decoded string adds nothing.
