@@ -35,7 +35,7 @@ test('an endless loop is interrupted at the time limit, with a finding and a lim
   assert.ok(ids(report).has('jscript.hostile.endless-loop'));
   assert.ok(report.limits.some((l) => l.limit === 'sandboxTimeMs'));
   const root = report.artifacts.find((a) => a.relation === 'root')!;
-  assert.deepEqual((root.facts?.emulation as { outcome: string }[]).map((e) => e.outcome), ['timeout']);
+  assert.deepEqual(((root.facts?.emulation ?? []) as { outcome: string }[]).map((e) => e.outcome), ['timeout']);
 });
 
 test('a string-doubling memory bomb ends at the memory cap, with a finding', async () => {
@@ -107,7 +107,7 @@ test('a long sleep loop before acting is waited out; a retry loop that only repe
     while (true) { try { x.open("GET", "http://retry.example/p", false); x.send(); if (x.responseText.indexOf("secret") >= 0) break; } catch (e) {} }
   `);
   const root = stuck.artifacts.find((a) => a.relation === 'root')!;
-  assert.deepEqual((root.facts?.emulation as { outcome: string }[]).map((e) => e.outcome), ['stalled']);
+  assert.deepEqual(((root.facts?.emulation ?? []) as { outcome: string }[]).map((e) => e.outcome), ['stalled']);
   assert.ok(stuck.iocs.some((i) => i.type === 'url' && i.value === 'http://retry.example/p'));
   assert.ok(!stuck.limits.some((l) => l.limit === 'sandboxTimeMs'), 'stopped before the time limit');
 });
