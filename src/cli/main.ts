@@ -6,6 +6,7 @@ import { campaignsCommand } from './campaigns.ts';
 import { exportCommand } from './export.ts';
 import { UsageError } from './args.ts';
 import { huntCommand } from './hunt.ts';
+import { limitsCommand } from './limits.ts';
 import { serveCommand } from './serve.ts';
 import { usersCommand } from './users.ts';
 
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
   campaigns: { run: campaignsCommand, about: 'group analysed reports into campaigns' },
   export: { run: exportCommand, about: "write a report's indicators as STIX 2.1, MISP, a CSV blocklist or Sigma rules" },
   hunt: { run: huntCommand, about: 'find who received, clicked, downloaded and ran a case in mail, web and endpoint logs; Sigma' },
+  limits: { run: limitsCommand, about: 'print every analysis limit, its value and what it bounds' },
   serve: { run: serveCommand, about: 'run the reporting service: API, web UI, mailbox intake, feedback' },
   users: { run: usersCommand, about: 'add, list and remove users of the service; print API tokens' },
 };
