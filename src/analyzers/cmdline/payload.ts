@@ -71,8 +71,11 @@ export function urlsInText(text: string, max = 1000): string[] {
   const found = new Set<string>();
   const quoted = /(['"])((?:https?|ftp):\/\/[^'"\r\n]{1,2048}?)\1/gi;
   for (const m of text.matchAll(quoted)) {
-    const url = normaliseUrl(m[2]!);
-    if (url) found.add(url);
+    // 'http://a/1,http://b/2': a fallback list in one string is several URLs.
+    for (const piece of m[2]!.split(/[\s,;|]+(?=(?:https?|ftp):\/\/)/i)) {
+      const url = normaliseUrl(piece);
+      if (url) found.add(url);
+    }
     if (found.size >= max) return [...found];
   }
   const bare = /\b(?:https?|ftp):\/\/[^\s'"`<>(){}[\],;|]{1,2048}/gi;

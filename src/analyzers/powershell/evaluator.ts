@@ -446,7 +446,7 @@ export class Evaluator {
     for (let i = spine.length - 1; i >= 0; i--) {
       const node = spine[i]!;
       const r = this.eval(node.r);
-      if (node.op === '+' && node.l.t === 'str' && node.r.t === 'str' && !node.l.bare) this.effects.technique('powershell.obfuscation.concatenation', this.evidence(node));
+      if (node.op === '+' && node.r.t === 'str' && (node.l.t === 'str' || (node.l.t === 'bin' && node.l.op === '+'))) this.effects.technique('powershell.obfuscation.concatenation', this.evidence(node));
       value = this.binary(node.op, value, r, node);
     }
     return value;

@@ -83,7 +83,11 @@ export const powershellAnalyzer: Analyzer = {
       if (isStagingPath(f.path)) out.finding('powershell.drop.staging-folder', f.evidence);
     }
     // Every URL written in the layer is an indicator, even where evaluation could not follow the code.
-    for (const url of urlsInText(text.length > PATTERN_BYTES ? text.slice(0, PATTERN_BYTES) : text)) out.mentionedUrl(url);
+    // URLs inside a layer peeled into a child or a command handed on are reported there, with their role.
+    const handedOn = out.children.filter((c) => c.kind === 'powershell' || c.kind === 'cmdline').map((c) => new TextDecoder().decode(c.data));
+    for (const url of urlsInText(text.length > PATTERN_BYTES ? text.slice(0, PATTERN_BYTES) : text)) {
+      if (!handedOn.some((t) => t.includes(url))) out.mentionedUrl(url);
+    }
 
     for (const l of effects.limits) out.limits.push(l);
     if (analysis.parseErrors > 0) out.finding('powershell.parse.incomplete', `${analysis.parseErrors} statements could not be parsed and were skipped`);

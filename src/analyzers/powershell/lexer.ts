@@ -7,6 +7,11 @@ export const SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b";
 export const DOUBLE_QUOTES = '"\u201c\u201d\u201e';
 export const DASHES = '-\u2013\u2014\u2015';
 
+// `includes('')` is true for any string: these guard the end of the text, where peek() returns ''.
+export const isSingleQuote = (c: string | undefined): boolean => !!c && c.length === 1 && SINGLE_QUOTES.includes(c);
+export const isDoubleQuote = (c: string | undefined): boolean => !!c && c.length === 1 && DOUBLE_QUOTES.includes(c);
+export const isDash = (c: string | undefined): boolean => !!c && c.length === 1 && DASHES.includes(c);
+
 /** Backtick escapes in double-quoted strings. */
 const ESCAPES: Record<string, string> = { '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
@@ -56,8 +61,8 @@ export function readSingleQuoted(src: Source): string {
   src.pos++;
   while (src.pos < t.length) {
     const c = t[src.pos]!;
-    if (SINGLE_QUOTES.includes(c)) {
-      if (SINGLE_QUOTES.includes(t[src.pos + 1] ?? '')) {
+    if (isSingleQuote(c)) {
+      if (isSingleQuote(t[src.pos + 1] ?? '')) {
         out += "'";
         src.pos += 2;
         continue;
@@ -80,8 +85,8 @@ export function readDoubleQuoted(src: Source): ExpandablePart[] {
   src.pos++;
   return readExpandable(src, (i) => {
     const c = t[i]!;
-    if (!DOUBLE_QUOTES.includes(c)) return 0;
-    return DOUBLE_QUOTES.includes(t[i + 1] ?? '') ? -1 : 1;
+    if (!isDoubleQuote(c)) return 0;
+    return isDoubleQuote(t[i + 1] ?? '') ? -1 : 1;
   });
 }
 
@@ -93,12 +98,12 @@ export function readHereString(src: Source): string | ExpandablePart[] {
   while (t[start] === ' ' || t[start] === '\t') start++;
   if (t[start] === '\r') start++;
   if (t[start] === '\n') start++;
-  const closing = new RegExp(`\\r?\\n[${quote === "'" ? SINGLE_QUOTES : DOUBLE_QUOTES}]@`, 'g');
+  const closing = new RegExp(`\\r?\\n[${isSingleQuote(quote) ? SINGLE_QUOTES : DOUBLE_QUOTES}]@`, 'g');
   closing.lastIndex = start;
   const m = closing.exec(t);
   const end = m ? m.index : t.length;
   const after = m ? m.index + m[0].length : t.length;
-  if (SINGLE_QUOTES.includes(quote)) {
+  if (isSingleQuote(quote)) {
     src.pos = after;
     return t.slice(start, end);
   }

@@ -156,6 +156,9 @@ export function castTo(ev: Evaluator, type: string, v: Value, node: Span): Value
       return [...toList(v)];
     case 'arraylist':
       return [...toList(v)];
+    case 'memorystream':
+      // [IO.MemoryStream][Convert]::FromBase64String(…): the cast builds the stream over the bytes.
+      return v instanceof PSObject ? v : construct(ev, 'memorystream', [v], node);
     case 'boolean':
       return toBool(v);
     case 'scriptblock':
@@ -679,6 +682,7 @@ export function noteUrlList(ev: Evaluator, parts: Value[]): void {
 }
 
 function streamBytes(ev: Evaluator, source: Value, node: Span): Uint8Array | Unknown {
+  if (source instanceof Uint8Array) return source;
   if (!(source instanceof PSObject)) return isUnknown(source) ? source : UNKNOWN;
   if (source.kind === 'memorystream') return (source.data as Uint8Array) ?? new Uint8Array(0);
   if (source.kind === 'compressed') {
@@ -695,10 +699,13 @@ function streamBytes(ev: Evaluator, source: Value, node: Span): Uint8Array | Unk
   return UNKNOWN;
 }
 
-const DOWNLOAD_METHODS = new Set([
-  'downloadstring', 'downloadfile', 'downloaddata', 'downloadfileasync', 'downloadstringasync', 'downloaddataasync',
-  'downloadfiletaskasync', 'downloadstringtaskasync', 'downloaddatataskasync', 'openread', 'openreadasync',
-]);
+/** WebClient's fetching methods, by lower-case name, as .NET spells them (for evidence an analyst reads). */
+const DOWNLOAD_METHODS = new Map(
+  [
+    'DownloadString', 'DownloadFile', 'DownloadData', 'DownloadFileAsync', 'DownloadStringAsync', 'DownloadDataAsync',
+    'DownloadFileTaskAsync', 'DownloadStringTaskAsync', 'DownloadDataTaskAsync', 'OpenRead', 'OpenReadAsync',
+  ].map((m) => [m.toLowerCase(), m]),
+);
 
 function objectMethod(ev: Evaluator, obj: PSObject, n: string, args: Value[], node: Span): Value {
   const a0 = args[0] ?? null;
@@ -706,7 +713,7 @@ function objectMethod(ev: Evaluator, obj: PSObject, n: string, args: Value[], no
     case 'webclient':
       if (DOWNLOAD_METHODS.has(n)) {
         const saves = n.startsWith('downloadfile');
-        recordDownload(ev, a0, saves ? args[1] : undefined, `Net.WebClient.${n}`, node);
+        recordDownload(ev, a0, saves ? args[1] : undefined, `Net.WebClient.${DOWNLOAD_METHODS.get(n)}`, node);
         const url = isUnknown(a0) ? '' : toStr(a0);
         return saves ? null : new Unknown(`download:${url}`);
       }

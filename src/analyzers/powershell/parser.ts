@@ -4,10 +4,10 @@
 
 import type { Arg, Command, Expr, Param, Stage, Stmt } from './ast.ts';
 import {
-  DASHES,
-  DOUBLE_QUOTES,
-  SINGLE_QUOTES,
   Source,
+  isDash,
+  isDoubleQuote,
+  isSingleQuote,
   readBareWord,
   readDoubleQuoted,
   readHereString,
@@ -96,6 +96,11 @@ class Parser {
       const start = src.pos;
       try {
         out.push(this.statement());
+        // Every statement must consume text; one that did not is skipped so the loop always ends.
+        if (src.pos === start) {
+          this.errors++;
+          this.recover(start, close);
+        }
       } catch (err) {
         if (!(err instanceof ParseError) || this.depth > 0 && close === '') throw err;
         this.errors++;
@@ -448,7 +453,7 @@ class Parser {
   private commandNameExpr(): Expr {
     const src = this.src;
     const c = src.peek();
-    if (c === '$' || c === '(' || c === '{' || SINGLE_QUOTES.includes(c) || DOUBLE_QUOTES.includes(c) || c === '[') {
+    if (c === '$' || c === '(' || c === '{' || isSingleQuote(c) || isDoubleQuote(c) || c === '[') {
       return this.postfix(this.primary());
     }
     const start = src.pos;
@@ -463,7 +468,7 @@ class Parser {
       const c = src.peek();
       if (c === '' || c === ';' || c === '\n' || c === '\r' || c === ')' || c === '}' || c === '|' || (c === '&' && src.peek(1) === '&')) break;
       if (/^[1-6*]?>/.test(src.text.slice(src.pos, src.pos + 2))) break;
-      if (DASHES.includes(c) && /[a-z_?]/i.test(src.peek(1))) {
+      if (isDash(c) && /[a-z_?]/i.test(src.peek(1))) {
         src.pos++;
         const param = readBareWord(src, false);
         const colon = param.indexOf(':');
@@ -473,7 +478,7 @@ class Parser {
         } else args.push({ param: param.toLowerCase() });
         continue;
       }
-      if (DASHES.includes(c) && src.peek(1) === '-' && /\s/.test(src.peek(2) || ' ')) {
+      if (isDash(c) && src.peek(1) === '-' && /\s/.test(src.peek(2) || ' ')) {
         src.pos += 2; // `--`: end of parameters
         continue;
       }
@@ -505,7 +510,7 @@ class Parser {
     const src = this.src;
     const c = src.peek();
     const start = src.pos;
-    if (c === '$' || c === '(' || c === '@' || c === '{' || SINGLE_QUOTES.includes(c) || DOUBLE_QUOTES.includes(c)) {
+    if (c === '$' || c === '(' || c === '@' || c === '{' || isSingleQuote(c) || isDoubleQuote(c)) {
       const e = this.postfix(this.primary());
       // A string glued to more text is one argument: 'a'b, $x\file.exe
       if (/[^\s;(){}|&,]/.test(src.peek()) && src.peek() !== '') {
@@ -564,9 +569,13 @@ class Parser {
   private peekOperator(level: number): string | undefined {
     const src = this.src;
     const c = src.peek();
-    if (level === 3) return (c === '+' || c === '-') && src.peek(1) !== '=' && src.peek(1) !== c ? c : undefined;
+    if (level === 3) {
+      // `-lt`, `-join`: a dash before a letter is a named operator, not a minus.
+      if (c === '-' && /[a-z]/i.test(src.peek(1))) return undefined;
+      return (c === '+' || c === '-') && src.peek(1) !== '=' && src.peek(1) !== c ? c : undefined;
+    }
     if (level === 4) return (c === '*' || c === '/' || c === '%') && src.peek(1) !== '=' ? c : undefined;
-    if (!DASHES.includes(c)) return undefined;
+    if (!isDash(c)) return undefined;
     const m = /^[a-z]+/i.exec(src.text.slice(src.pos + 1, src.pos + 16));
     if (!m || /[\w]/.test(src.text[src.pos + 1 + m[0].length] ?? '')) return undefined;
     const name = m[0].toLowerCase();
@@ -646,7 +655,7 @@ class Parser {
       }
       // c is '' at the end of the text, and ''.includes('') holds: without the check a trailing ',' or '!'
       // read "negations" past the end until the nesting limit threw.
-      if (c !== '' && DASHES.includes(c)) {
+      if (c !== '' && isDash(c)) {
         const m = /^[a-z]+/i.exec(src.text.slice(src.pos + 1, src.pos + 8));
         const name = m?.[0].toLowerCase();
         if (name && UNARY_DASH.has(name) && !/\w/.test(src.text[src.pos + 1 + name.length] ?? '')) {
@@ -674,7 +683,7 @@ class Parser {
           src.pos = save;
           return this.postfix(this.primary());
         }
-        if (n === '$' || n === '(' || n === '[' || n === '@' || SINGLE_QUOTES.includes(n) || DOUBLE_QUOTES.includes(n) || /[0-9]/.test(n) || (DASHES.includes(n) && /[0-9(]/.test(src.peek(1)))) {
+        if (n === '$' || n === '(' || n === '[' || n === '@' || isSingleQuote(n) || isDoubleQuote(n) || /[0-9]/.test(n) || (isDash(n) && /[0-9(]/.test(src.peek(1)))) {
           const e = this.unary();
           return { t: 'cast', type, e, start, end: src.pos };
         }
@@ -736,7 +745,7 @@ class Parser {
       src.pos++;
       return this.hashLiteral(start);
     }
-    if (c === '@' && (SINGLE_QUOTES.includes(n) || DOUBLE_QUOTES.includes(n))) {
+    if (c === '@' && (isSingleQuote(n) || isDoubleQuote(n))) {
       const here = readHereString(src);
       return typeof here === 'string' ? { t: 'str', v: here, ...span() } : this.expandable(here, start);
     }
@@ -744,8 +753,8 @@ class Parser {
       const name = readVariableName(src);
       if (name !== undefined) return { t: 'var', name, ...span() };
     }
-    if (SINGLE_QUOTES.includes(c)) return { t: 'str', v: readSingleQuoted(src), ...span() };
-    if (DOUBLE_QUOTES.includes(c)) return this.expandable(readDoubleQuoted(src), start);
+    if (isSingleQuote(c)) return { t: 'str', v: readSingleQuoted(src), ...span() };
+    if (isDoubleQuote(c)) return this.expandable(readDoubleQuoted(src), start);
     if (c === '(') {
       src.pos++;
       src.skipSpace(true);
@@ -811,7 +820,7 @@ class Parser {
       if (src.peek() === '}' || src.atEnd()) break;
       const keyStart = src.pos;
       const c = src.peek();
-      const key: Expr = SINGLE_QUOTES.includes(c) || DOUBLE_QUOTES.includes(c) || c === '$' || c === '(' ? this.primary() : { t: 'str', v: readIdentifier(src), start: keyStart, end: src.pos };
+      const key: Expr = isSingleQuote(c) || isDoubleQuote(c) || c === '$' || c === '(' ? this.primary() : { t: 'str', v: readIdentifier(src), start: keyStart, end: src.pos };
       this.expect('=');
       src.skipSpace(true);
       entries.push([key, this.statementValue()]);
@@ -858,7 +867,7 @@ class Parser {
         const nameStart = src.pos;
         const nc = src.peek();
         let name: Expr;
-        if (SINGLE_QUOTES.includes(nc) || DOUBLE_QUOTES.includes(nc) || nc === '$' || nc === '(') name = this.primary();
+        if (isSingleQuote(nc) || isDoubleQuote(nc) || nc === '$' || nc === '(') name = this.primary();
         else {
           const id = readIdentifier(src);
           if (!id) this.fail('expected a member name');
