@@ -3,9 +3,22 @@
 // parent terminates, never the analysis process. Plain JavaScript so the worker needs no TypeScript loader.
 import { parentPort } from 'node:worker_threads';
 import MsgReaderModule from '@kenjiuno/msgreader';
+import { Reader } from '@kenjiuno/msgreader/lib/Reader.js';
 import { decompressRTF } from '@kenjiuno/decompressrtf';
 
 const MsgReader = MsgReaderModule.default ?? MsgReaderModule;
+
+// A cycle in the FAT made msgreader walk one chain forever, growing an array until the worker's heap cap
+// (8 KB files took 10-16 s and 512 MB; found by fuzzing). Real files take under one chain step per 64 bytes
+// (a mini sector); past a generous multiple of that the chains loop, and the item is reported unreadable.
+const CHAIN_STEPS_PER_MINI_SECTOR = 8;
+const CHAIN_STEPS_FLOOR = 1024;
+const nextBlock = Reader.prototype.getNextBlockInner;
+Reader.prototype.getNextBlockInner = function (offset, table) {
+  this.chainStepsLeft ??= CHAIN_STEPS_FLOOR + CHAIN_STEPS_PER_MINI_SECTOR * Math.ceil(this.ds.byteLength / 64);
+  if (--this.chainStepsLeft < 0) throw new Error('the compound file\'s sector chains loop (a cycle in its allocation table)');
+  return nextBlock.call(this, offset, table);
+};
 
 function read(bytes) {
   const reader = new MsgReader(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
