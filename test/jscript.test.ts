@@ -156,3 +156,17 @@ test('ProgIDs ignore case; CLSID monikers and versioned names reach the same obj
   const root = r.artifacts.find((a) => a.relation === 'root')!;
   assert.equal(root.facts?.unknownProgIds, 1);
 });
+
+test('the clock moves with WScript.Sleep, in timer ticks with jitter, the same way on every run', async () => {
+  // The anti-emulation check of 2016 droppers: time two sleeps; equal or zero means an emulator.
+  const source = `
+    var sh = new ActiveXObject("WScript.Shell");
+    var t0 = new Date().getTime(); WScript.Sleep(22); var t1 = Date.now(); WScript.Sleep(22); var t2 = new Date().getTime();
+    if (t1 - t0 >= 22 && t2 - t1 >= 22 && (t1 - t0) != (t2 - t1)) sh.Run("cmd /c slept " + (t1 - t0) + " " + (t2 - t1));
+  `;
+  const first = await run('timing.js', source);
+  const second = await run('timing.js', source);
+  const evidence = (r: Report) => r.findings.find((f) => f.id === 'jscript.exec.command')?.evidence ?? '';
+  assert.match(evidence(first), /cmd \/c slept \d+ \d+/);
+  assert.equal(evidence(first), evidence(second));
+});

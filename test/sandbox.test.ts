@@ -124,3 +124,9 @@ test('hostile input for the static pass: absurd nesting and a concatenation bomb
   const { report } = await run(doubling);
   assert.ok(report.findings.some((f) => f.id === 'jscript.exec.command' && f.evidence.includes('abcdefgh'.repeat(8))));
 });
+
+test('a busy-wait on the clock ends quickly: the clock moves each time the script reads it', async () => {
+  const { report } = await run('var start = new Date(); while (new Date() - start < 60000) {} sh.Run("cmd /c waited a minute");');
+  assert.ok(report.findings.some((f) => f.id === 'jscript.exec.command' && f.evidence.includes('waited a minute')));
+  assert.ok(!report.limits.some((l) => l.limit === 'sandboxTimeMs'));
+});

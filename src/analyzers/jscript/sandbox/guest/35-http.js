@@ -13,7 +13,7 @@ var answerOk = function (url) {
 // A payload that looks like a Windows executable, big enough for droppers that check the size.
 // The marker lets the host tell this stand-in from bytes the script wrote itself: it is never a dropped file.
 var PAYLOAD_MARKER = 'TACKLEBOX-EMULATED-DOWNLOAD';
-var FAKE_PAYLOAD = 'MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8' + '\x00'.repeat(63) + 'PE\x00\x00' + PAYLOAD_MARKER + '\x00'.repeat(24 * 1024 - 1);
+var FAKE_PAYLOAD = 'MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8' + '\x00'.repeat(63) + 'PE\x00\x00' + PAYLOAD_MARKER + '\x00'.repeat(200 * 1024);
 var makeHttp = function (progid) {
   var st = { method: '', url: '', status: 0, body: '', headers: {}, readyState: 0 };
   var members = {

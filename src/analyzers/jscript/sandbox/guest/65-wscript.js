@@ -8,6 +8,7 @@ var wscript = comObject('WScript', {
   sleep: function (ms) {
     // Skipped, but counted: the first sleeps are reported one by one, the total at the end.
     sleepTotal += Number(ms) || 0;
+    advanceClock(ms);
     if (++sleepCount <= 20) send({ t: 'sleep', ms: Number(ms) || 0 });
   },
   quit: function () { throw QUIT; },

@@ -17,6 +17,7 @@ var escapeTrap = function (name) {
 var define = function (name, value) {
   Object.defineProperty(global, name, { value: value, writable: true, configurable: true, enumerable: false });
 };
+define('Date', VirtualDate);
 define('WScript', wscript);
 define('WSH', wscript);
 define('ActiveXObject', ActiveXObject);
