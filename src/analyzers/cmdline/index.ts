@@ -65,15 +65,30 @@ function readCommandText(text: string, r: Reading, depth: number): void {
         continue;
       }
       const next = parts[i + 1];
-      const echo = /^echo[\s.](.*)$/is.exec(part);
-      if (echo && next?.joinedBy === '|') {
-        runCommand(next.text, r, depth, echo[1]!.trim().replace(/^"(.*)"$/s, '$1'));
+      const echoed = next?.joinedBy === '|' ? echoOutput(part) : undefined;
+      if (echoed !== undefined) {
+        runCommand(next!.text, r, depth, echoed);
         i++;
         continue;
       }
       runCommand(part, r, depth);
     }
   }
+}
+
+/** What `echo X` (also inside `cmd /c echo X`) writes to a pipe, or undefined for other commands. */
+function echoOutput(text: string): string | undefined {
+  let current = text.trim();
+  for (let hops = 0; hops < 4; hops++) {
+    const echo = /^@?echo[\s.](.*)$/is.exec(current);
+    if (echo) return echo[1]!.trim().replace(/^"(.*)"$/s, '$1');
+    const argv0 = splitArgs(current)[0];
+    if (!argv0 || lolbins().programs[programName(argv0)]?.handler !== 'cmd') return undefined;
+    const inner = cmdInner(argumentText(current));
+    if (inner === undefined) return undefined;
+    current = inner.trim();
+  }
+  return undefined;
 }
 
 function runCommand(text: string, r: Reading, depth: number, stdin?: string): void {

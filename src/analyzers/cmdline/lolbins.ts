@@ -26,6 +26,13 @@ const lower = (s: string) => s.toLowerCase();
 /** A switch in `-x`, `/x` or `--x` form, case-insensitive. */
 const isSwitch = (arg: string, ...names: string[]) => names.some((n) => new RegExp(`^(--?|/)${n}$`, 'i').test(arg));
 
+/** A DLL named as something else: Qakbot's .dat/.ooccxx, IcedID's .png. Registry names (scrobj.dll) pass. */
+function isDisguisedDll(path: string): boolean {
+  const name = path.replace(/"/g, '').split(/[\\/]/).pop() ?? '';
+  const ext = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase();
+  return ext !== undefined && !['dll', 'ocx', 'cpl', 'ax', 'drv', 'exe', 'sys'].includes(ext);
+}
+
 function savedFile(path: string, out: Collector, evidence: string): void {
   out.file(path, 'dropped-file');
   if (isStagingPath(path)) out.finding('cmdline.drop.staging-folder', evidence);
@@ -46,6 +53,7 @@ const rundll32: ProgramHandler = (call, out) => {
   out.file(dll, 'executed-file');
   out.command(call.text);
   out.finding('cmdline.run.rundll32', call.text);
+  if (isDisguisedDll(dll)) out.finding('cmdline.run.disguised-dll', call.text);
   if (isStagingPath(dll)) out.finding('cmdline.run.from-staging-folder', call.text);
   out.label(`rundll32 ,${entry ?? '?'}`);
   if (entry) out.facts.rundll32Export = entry;
@@ -64,6 +72,7 @@ const regsvr32: ProgramHandler = (call, out) => {
   for (const f of files) {
     out.file(f, 'executed-file');
     if (isStagingPath(f)) out.finding('cmdline.run.from-staging-folder', call.text);
+    if (isDisguisedDll(f)) out.finding('cmdline.run.disguised-dll', call.text);
   }
   out.finding('cmdline.run.regsvr32', call.text);
   out.label(call.args.some((a) => isSwitch(a, 's')) ? 'regsvr32 /s' : 'regsvr32');
