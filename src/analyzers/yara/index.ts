@@ -28,7 +28,9 @@ function toFinding(m: YaraMatch): FindingHit {
 }
 
 /** Match data can be binary or UTF-16; show it as an analyst can read it. */
-function printable(s: string): string {
+function printable(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
   const noNul = /^(?:[^\0]\0)+$/.test(s) ? s.replace(/\0/g, '') : s;
   return noNul.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).slice(0, 120);
 }

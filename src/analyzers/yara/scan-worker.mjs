@@ -17,6 +17,7 @@ function vector(v) {
   return out;
 }
 
+/** Matched bytes are read back from the scanned data by the caller; the package's own copy is UTF-8-mangled. */
 function run(data) {
   const result = yara.run(data, rules);
   try {
@@ -26,7 +27,7 @@ function run(data) {
         rule: m.ruleName,
         strings: vector(m.resolvedMatches)
           .slice(0, 16)
-          .map((s) => ({ id: s.stringIdentifier, offset: Number(s.location), length: Number(s.matchLength), data: String(s.data).slice(0, 200) })),
+          .map((s) => ({ id: s.stringIdentifier, offset: Number(s.location), length: Number(s.matchLength) })),
       })),
     };
   } finally {
@@ -35,12 +36,13 @@ function run(data) {
 }
 
 // The first message is the compile check: an empty scan reports every compile error and warning.
-parentPort.postMessage({ type: 'ready', ...run(''), heap: yara.HEAP8.length });
+parentPort.postMessage({ type: 'ready', ...run(new Uint8Array(0)), heap: yara.HEAP8.length });
 
 parentPort.on('message', ({ id, data }) => {
   try {
-    const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
-    const { matches } = run(text);
+    // Bytes, not a string: embind would UTF-8-encode a string, turning every byte over 0x7f into two and
+    // breaking hex patterns, offsets and the pe module.
+    const { matches } = run(data);
     parentPort.postMessage({ type: 'result', id, matches, heap: yara.HEAP8.length });
   } catch (err) {
     parentPort.postMessage({ type: 'result', id, error: String(err?.message ?? err), heap: yara.HEAP8.length });

@@ -10,7 +10,8 @@ export interface YaraStringMatch {
   id: string;
   offset: number;
   length: number;
-  data: string;
+  /** The matched bytes (at most 200), read from the scanned data. */
+  data: Uint8Array;
 }
 
 export interface YaraMatch {
@@ -93,6 +94,9 @@ export class YaraService implements YaraScanner {
       this.pending.set(id, {
         resolve: (m) => {
           signal?.removeEventListener('abort', onAbort);
+          for (const match of m) {
+            for (const s of match.strings) s.data = data.subarray(s.offset, s.offset + Math.min(s.length, 200));
+          }
           resolve(m);
         },
         reject: (e) => {
