@@ -222,6 +222,33 @@ test('truncated and looping tables: imports, exports and resources pointing outs
   assert.ok(findingIds(r2).includes('pe.malformed.resources'), JSON.stringify(r2.findings));
 });
 
+test('hostile fan-out: 256 sections and 4000 resources all pointing at the same 16 MB are bounded', async () => {
+  const overlay = noiseBytes(16 << 20, 5);
+  const sections = buildPe({ overlay });
+  const { sectionCountAt, sectionTableAt } = peLayout(sections);
+  const fan = new Uint8Array(sections.length + 255 * 40);
+  fan.set(sections.subarray(0, sectionTableAt + 40));
+  fan.set(sections.subarray(sectionTableAt + 40), sectionTableAt + 256 * 40);
+  const dv = new DataView(fan.buffer);
+  for (let i = 0; i < 256; i++) {
+    fan.set(sections.subarray(sectionTableAt, sectionTableAt + 40), sectionTableAt + i * 40);
+    dv.setUint32(sectionTableAt + i * 40 + 16, fan.length, true); // raw size: the whole file
+    dv.setUint32(sectionTableAt + i * 40 + 20, 0, true);
+  }
+  dv.setUint16(sectionCountAt, 256, true);
+  dv.setUint32(peLayout(fan).peOffset + 24 + 60, 0x2800, true); // SizeOfHeaders past the moved table
+  const r1 = await runAnalyzer(peAnalyzer, fan);
+  assert.equal(peFacts(r1).sectionCount, 256);
+  assert.ok(peFacts(r1).sections.every((s) => s.entropy > 7), 'entropy is sampled, still meaningful');
+
+  const resources = Array.from({ length: 4000 }, (_, i) => ({ type: 10, name: i + 1, data: new Uint8Array(4) }));
+  const fanRes = buildPe({ resources, overlay, resourceDataOverride: { rva: 0, size: 16 << 20 } });
+  const r2 = await runAnalyzer(peAnalyzer, fanRes);
+  assert.equal(peFacts(r2).resources.count, 4000);
+  assert.equal(r2.children?.length, 1, 'the same region is extracted once');
+  assert.match(r2.findings!.find((f) => f.id === 'pe.embedded-pe')!.evidence, /3999 not extracted/);
+});
+
 test('random garbage after MZ never throws', async () => {
   for (let seed = 1; seed <= 200; seed++) {
     const junk = noiseBytes(512 + seed * 7, seed * 2654435761);

@@ -33,6 +33,8 @@ export interface PeSpec {
   signatureBytes?: number;
   /** Entry point RVA; default the start of the first section. */
   entryPoint?: number;
+  /** Hostile: every resource data entry points here instead of at its own bytes. */
+  resourceDataOverride?: { rva: number; size: number };
 }
 
 const FILE_ALIGN = 0x200;
@@ -174,7 +176,7 @@ function buildExports(base: number, exp: NonNullable<PeSpec['exports']>, codeRva
   return w.buf;
 }
 
-function buildResources(base: number, resources: PeResource[]): Uint8Array {
+function buildResources(base: number, resources: PeResource[], override?: { rva: number; size: number }): Uint8Array {
   type Key = number | string;
   const byType = new Map<Key, Map<Key, PeResource[]>>();
   for (const r of resources) {
@@ -250,8 +252,8 @@ function buildResources(base: number, resources: PeResource[]): Uint8Array {
   }
   for (const r of resources) {
     const e = dataEntries.get(r)!;
-    w.u32(e, base + blobs.get(r)!);
-    w.u32(e + 4, r.data.length);
+    w.u32(e, override ? override.rva : base + blobs.get(r)!);
+    w.u32(e + 4, override ? override.size : r.data.length);
     w.bytes(blobs.get(r)!, r.data);
   }
   return w.buf;
@@ -282,7 +284,7 @@ export function buildPe(spec: PeSpec = {}): Uint8Array {
     place('.edata', data, accessFlags('r--'));
   }
   if (spec.resources?.length) {
-    const data = buildResources(rva, spec.resources);
+    const data = buildResources(rva, spec.resources, spec.resourceDataOverride);
     dirs[2] = { rva, size: data.length };
     place('.rsrc', data, accessFlags('r--'));
   }

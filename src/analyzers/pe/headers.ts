@@ -2,7 +2,7 @@
 // the section table. Everything is checked against the file's real size; what does not fit is a
 // malformation (a finding), and parsing goes on with what could be read.
 
-import { ByteView, entropy, hex, round2 } from './view.ts';
+import { ByteView, entropy, entropySample, hex, round2 } from './view.ts';
 
 export interface Malformation {
   /** A finding id from the PE catalogue. */
@@ -132,6 +132,7 @@ export function parseHeaders(view: ByteView, maxSections: number): { headers?: P
     readable = fitting;
   }
   const sections: Section[] = [];
+  const sample = entropySample(readable);
   for (let i = 0; i < readable; i++) {
     const at = sectionTable + i * 40;
     const rawName = view.bytes(at, 8)!;
@@ -150,7 +151,7 @@ export function parseHeaders(view: ByteView, maxSections: number): { headers?: P
       malformations.push({ id: 'pe.malformed.truncated', evidence: `section "${name}" claims ${rawSize} bytes at ${hex(rawOffset)}; ${present.length} are in the file` });
     }
     const access = `${flags & SCN_READ ? 'r' : '-'}${flags & SCN_WRITE ? 'w' : '-'}${flags & SCN_EXECUTE ? 'x' : '-'}`;
-    sections.push({ name, virtualAddress, virtualSize, rawOffset, rawSize, characteristics: flags, access, entropy: round2(entropy(present)) });
+    sections.push({ name, virtualAddress, virtualSize, rawOffset, rawSize, characteristics: flags, access, entropy: round2(entropy(present, sample)) });
   }
 
   return {

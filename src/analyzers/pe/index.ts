@@ -20,6 +20,8 @@ const MAX_MALFORMATIONS_PER_ID = 5;
 /** How much of each list the report shows; the counts are always complete. */
 const SHOWN = { sections: 32, importsPerDll: 40, dlls: 64, exports: 64, resources: 64, richEntries: 24 };
 const PACKED_MESSAGE = 'packed: configuration not reachable statically';
+/** Embedded PE files extracted as children from one file's resources. */
+const MAX_EMBEDDED_CHILDREN = 16;
 
 export const peAnalyzer: Analyzer = {
   name: 'pe',
@@ -56,11 +58,20 @@ export const peAnalyzer: Analyzer = {
     }
 
     const children: ChildArtifact[] = [];
-    for (const r of resources) {
-      if (r.data.length >= 64 && r.data[0] === 0x4d && r.data[1] === 0x5a) {
-        findings.push({ id: 'pe.embedded-pe', evidence: `resource ${r.type}/${r.name} (${r.size} bytes) starts with MZ` });
-        children.push({ relation: 'embedded', name: `${artifact.name}/rsrc/${r.type}/${r.name}`, data: r.data });
-      }
+    const embedded = resources.filter((r) => r.data.length >= 64 && r.data[0] === 0x4d && r.data[1] === 0x5a);
+    const extracted = new Set<string>();
+    for (const r of embedded) {
+      // Hostile files point many entries at the same bytes: extract each region once, and only a few.
+      const region = `${r.data.byteOffset}:${r.data.length}`;
+      if (extracted.has(region) || extracted.size >= MAX_EMBEDDED_CHILDREN) continue;
+      extracted.add(region);
+      children.push({ relation: 'embedded', name: `${artifact.name}/rsrc/${r.type}/${r.name}`, data: r.data });
+    }
+    if (embedded.length > 0) {
+      const first = embedded.slice(0, 5).map((r) => `${r.type}/${r.name} (${r.size} bytes)`);
+      const rest = embedded.length > 5 ? ` and ${embedded.length - 5} more` : '';
+      const skipped = embedded.length - extracted.size;
+      findings.push({ id: 'pe.embedded-pe', evidence: `resources starting with MZ: ${first.join(', ')}${rest}${skipped > 0 ? `; ${skipped} not extracted (repeats or over ${MAX_EMBEDDED_CHILDREN})` : ''}` });
     }
     if (overlay && overlay.signatureBytes === 0 && overlay.size >= 64 && view.u16(overlay.offset) === 0x5a4d) {
       findings.push({ id: 'pe.embedded-pe', evidence: `overlay at ${hex(overlay.offset)} (${overlay.size} bytes) starts with MZ` });

@@ -2,7 +2,7 @@
 // whole PE files here; analysts want each entry's type, name, language, size and entropy.
 
 import { DIR, type Malformation, type PeHeaders, rvaToOffset } from './headers.ts';
-import { type ByteView, entropy, hex, round2 } from './view.ts';
+import { type ByteView, entropy, entropySample, hex, round2 } from './view.ts';
 
 export interface Resource {
   type: string;
@@ -129,12 +129,14 @@ export function parseResources(view: ByteView, h: PeHeaders, maxResources: numbe
         stringName: path.length >= 2 ? stringName : (rawName & 0x80000000) !== 0,
         language: path.length >= 2 && /^\d+$/.test(name) ? Number(name) : 0,
         size,
-        entropy: round2(entropy(data)),
+        entropy: 0, // computed below, once the number of resources is known
         data,
       });
     }
   };
   walk(0, 0, [], false);
+  const sample = entropySample(resources.length);
+  for (const r of resources) r.entropy = round2(entropy(r.data, sample));
   if (capped) malformations.push({ id: 'pe.malformed.resources', evidence: `more than ${maxResources} resources; read the first ${maxResources} (peMaxResources)` });
   if (loops > 0) malformations.push({ id: 'pe.malformed.resources', evidence: `${loops} resource entries point back at a directory already read or nest deeper than three levels` });
   if (truncated > 0) malformations.push({ id: 'pe.malformed.truncated', evidence: `${truncated} resource entries point outside the file` });

@@ -72,8 +72,9 @@ export function entropy(data: Uint8Array, maxBytes = 8 * 1024 * 1024): number {
     for (let i = 0; i < data.length; i++) counts[data[i]!]!++;
     total = data.length;
   } else {
-    const block = 64 * 1024;
-    const blocks = Math.floor(maxBytes / block);
+    // Evenly spaced blocks from start to end, at least two.
+    const block = Math.max(1, Math.min(64 * 1024, Math.floor(maxBytes / 2)));
+    const blocks = Math.max(2, Math.floor(maxBytes / block));
     const stride = Math.floor((data.length - block) / (blocks - 1));
     for (let b = 0; b < blocks; b++) {
       const start = b * stride;
@@ -88,6 +89,14 @@ export function entropy(data: Uint8Array, maxBytes = 8 * 1024 * 1024): number {
     h -= p * Math.log2(p);
   }
   return h;
+}
+
+/**
+ * Bytes to sample per item when `count` items (sections, resources) each want an entropy: hostile files
+ * point hundreds of entries at the same megabytes, so the total work is bounded, not the per-item work.
+ */
+export function entropySample(count: number, totalBytes = 32 * 1024 * 1024): number {
+  return Math.max(16 * 1024, Math.floor(totalBytes / Math.max(1, count)));
 }
 
 export function round2(n: number): number {

@@ -45,8 +45,9 @@ export interface QakbotResult {
 const MAX_BLOB_BYTES = 256 * 1024;
 const MAX_UNLISTED_BYTES = 64 * 1024;
 const MAX_CANDIDATES = 64;
-// A core DLL is a few hundred kilobytes; the cap only bounds the RC4 pass over a hostile resource.
-const MAX_LOADER_BYTES = 16 * 1024 * 1024;
+// A core DLL is a few hundred kilobytes; the caps only bound the RC4 passes over hostile resources.
+const MAX_LOADER_BYTES = 4 * 1024 * 1024;
+const MAX_LOADER_CANDIDATES = 2;
 
 /** maxCoreBytes bounds the decompressed core (the engine's maxDecodedBytes). */
 export function extractQakbot(resources: readonly Resource[], maxCoreBytes: number): QakbotResult {
@@ -55,7 +56,7 @@ export function extractQakbot(resources: readonly Resource[], maxCoreBytes: numb
   const result: QakbotResult = { namedLikeQakbot: [] };
 
   const loaderNames = new Set(keys.resources.loader.map((n) => n.toUpperCase()));
-  for (const r of resources.filter((x) => loaderNames.has(x.name.toUpperCase()))) {
+  for (const r of resources.filter((x) => loaderNames.has(x.name.toUpperCase())).slice(0, MAX_LOADER_CANDIDATES)) {
     if (r.data.length < 21 || r.data.length > MAX_LOADER_BYTES) continue;
     const found = decryptBlob(r.data, keys.variants);
     if (!found || !isBriefLzStream(found.payload)) continue;
