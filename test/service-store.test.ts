@@ -1,4 +1,4 @@
-// The service's parts without HTTP: the SQLite store (migrations, atomic dedupe, resume), report identity,
+// The service's parts without HTTP: the store on both engines (migrations, atomic dedupe, resume, leases), report identity,
 // the content-addressed sample store, and the disarming of reported HTML.
 
 import assert from 'node:assert/strict';
@@ -6,18 +6,30 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { inertHtml } from '../src/service/analysis/preview.ts';
 import { reportIdentity } from '../src/service/identity.ts';
 import { SampleStore } from '../src/service/samples.ts';
+import { PostgresStore } from '../src/service/store/postgres.ts';
 import { SqliteStore } from '../src/service/store/sqlite.ts';
-import type { NewReport } from '../src/service/store/types.ts';
+import type { NewReport, Store } from '../src/service/store/types.ts';
 import { outlookMsg } from './generators/msg.ts';
+import { startPostgres, type Postgres } from './helpers/postgres.ts';
 import { reportWrapper, rfc822 } from './helpers/service.ts';
 
-async function withStore(run: (store: SqliteStore, dir: string) => Promise<void>) {
+// The store tests run against both engines: the embedded SQLite file and a real PostgreSQL server.
+let postgres: Postgres | undefined;
+before(async () => {
+  postgres = await startPostgres();
+});
+after(() => postgres?.stop());
+
+const ENGINES = ['sqlite', 'postgres'] as const;
+type Engine = (typeof ENGINES)[number];
+
+async function withStore(engine: Engine, run: (store: Store, dir: string) => Promise<void>) {
   const dir = await mkdtemp(join(tmpdir(), 'tacklebox-store-'));
-  const store = new SqliteStore(join(dir, 'db.sqlite'));
+  const store = engine === 'sqlite' ? new SqliteStore(join(dir, 'db.sqlite')) : new PostgresStore(await postgres!.createDatabase());
   try {
     await store.migrate();
     await run(store, dir);
@@ -25,6 +37,12 @@ async function withStore(run: (store: SqliteStore, dir: string) => Promise<void>
     await store.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The versions the store recorded as applied. */
+async function appliedVersions(store: Store): Promise<number[]> {
+  if (store instanceof SqliteStore) return (store.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version);
+  return (await (store as PostgresStore).pool.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version as number);
 }
 
 const sample = { sha256: 'a'.repeat(64), size: 10, name: 'r.eml', contentType: 'message/rfc822' };
@@ -35,60 +53,97 @@ const newReport = (identity: string, reporter: string, userId: number | null = n
   reporter: { name: reporter, email: `${reporter}@corp.example`, userId, via: 'api' },
 });
 
-test('migrations run once and are recorded; the database is in WAL mode', async () => {
-  await withStore(async (store) => {
-    await store.migrate(); // a second start changes nothing
-    const versions = store.db.prepare('SELECT version FROM schema_migrations').all();
-    assert.deepEqual(versions, [{ version: 1 }]);
-    assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
+for (const engine of ENGINES) {
+  test(`${engine}: migrations run once and are recorded; SQLite is in WAL mode`, async () => {
+    await withStore(engine, async (store) => {
+      await store.migrate(); // a second start changes nothing
+      assert.deepEqual(await appliedVersions(store), [1, 2]);
+      if (store instanceof SqliteStore) assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
+    });
   });
-});
 
-test('one identity is one report; each person is listed once however often they report it', async () => {
-  await withStore(async (store) => {
-    const a = await store.submitReport(newReport('message-id:x', 'anna'));
-    const b = await store.submitReport(newReport('message-id:x', 'ben'));
-    const c = await store.submitReport(newReport('message-id:x', 'anna'));
-    const d = await store.submitReport(newReport('message-id:y', 'anna'));
-    assert.equal(a.created, true);
-    assert.deepEqual([b.id, b.created, c.id, c.created], [a.id, false, a.id, false]);
-    assert.notEqual(d.id, a.id);
-    const r = await store.getReport(a.id);
-    assert.deepEqual(r!.reporters.map((p) => p.name), ['anna', 'ben']);
+  test(`${engine}: one identity is one report; each person is listed once however often they report it`, async () => {
+    await withStore(engine, async (store) => {
+      const a = await store.submitReport(newReport('message-id:x', 'anna'));
+      const b = await store.submitReport(newReport('message-id:x', 'ben'));
+      const c = await store.submitReport(newReport('message-id:x', 'anna'));
+      const d = await store.submitReport(newReport('message-id:y', 'anna'));
+      assert.equal(a.created, true);
+      assert.deepEqual([b.id, b.created, c.id, c.created], [a.id, false, a.id, false]);
+      assert.notEqual(d.id, a.id);
+      const r = await store.getReport(a.id);
+      assert.deepEqual(r!.reporters.map((p) => p.name), ['anna', 'ben']);
+    });
   });
-});
 
-test('claiming: a queued report is claimed once; resume puts cut-short analyses back in the queue', async () => {
-  await withStore(async (store) => {
-    const { id } = await store.submitReport(newReport('i1', 'anna'));
-    const { id: later } = await store.submitReport(newReport('i1b', 'anna'));
-    assert.equal(await store.reportsAhead(id), 0);
-    assert.equal(await store.reportsAhead(later), 1);
-    assert.deepEqual(await store.claimReport(id), { attempts: 1 });
-    assert.equal(await store.reportsAhead(later), 0, 'a report being analysed is no longer ahead');
-    assert.equal(await store.claimReport(id), null, 'an analysing report is not claimed twice');
-    assert.deepEqual(await store.unfinishedReports(), [id, later]);
-    await store.requeueReport(id);
-    assert.deepEqual(await store.claimReport(id), { attempts: 2 });
-    await store.failReport(id, 'boom');
-    assert.deepEqual(await store.unfinishedReports(), [later]);
-    assert.equal((await store.getReport(id))!.error, 'boom');
+  test(`${engine}: claiming: a queued report is claimed once; resume puts cut-short analyses back in the queue`, async () => {
+    await withStore(engine, async (store) => {
+      const { id } = await store.submitReport(newReport('i1', 'anna'));
+      const { id: later } = await store.submitReport(newReport('i1b', 'anna'));
+      assert.equal(await store.reportsAhead(id), 0);
+      assert.equal(await store.reportsAhead(later), 1);
+      assert.deepEqual(await store.claimReport(id), { attempts: 1 });
+      assert.equal(await store.reportsAhead(later), 0, 'a report being analysed is no longer ahead');
+      assert.equal(await store.claimReport(id), null, 'an analysing report is not claimed twice');
+      assert.deepEqual(await store.unfinishedReports(), [id, later]);
+      await store.requeueReport(id);
+      assert.deepEqual(await store.claimReport(id), { attempts: 2 });
+      await store.failReport(id, 'boom');
+      assert.deepEqual(await store.unfinishedReports(), [later]);
+      assert.equal((await store.getReport(id))!.error, 'boom');
+    });
   });
-});
 
-test('the feedback outbox holds one message per report and address', async () => {
-  await withStore(async (store) => {
-    const { id } = await store.submitReport(newReport('i2', 'anna'));
-    await store.submitReport(newReport('i2', 'ben'));
-    await store.submitReport({ ...newReport('i2', 'carl'), reporter: { name: 'carl', email: null, userId: null, via: 'api' } });
-    assert.equal(await store.queueFeedback(id), 2);
-    assert.equal(await store.queueFeedback(id), 0);
-    const pending = await store.pendingFeedback(10);
-    await store.markFeedback(pending[0]!.id, { sent: true });
-    await store.markFeedback(pending[1]!.id, { sent: false, error: 'down', giveUp: false });
-    assert.deepEqual((await store.pendingFeedback(10)).map((m) => m.to), [pending[1]!.to]);
+  test(`${engine}: the feedback outbox holds one message per report and address`, async () => {
+    await withStore(engine, async (store) => {
+      const { id } = await store.submitReport(newReport('i2', 'anna'));
+      await store.submitReport(newReport('i2', 'ben'));
+      await store.submitReport({ ...newReport('i2', 'carl'), reporter: { name: 'carl', email: null, userId: null, via: 'api' } });
+      assert.equal(await store.queueFeedback(id), 2);
+      assert.equal(await store.queueFeedback(id), 0);
+      const pending = await store.pendingFeedback(10);
+      await store.markFeedback(pending[0]!.id, { sent: true });
+      await store.markFeedback(pending[1]!.id, { sent: false, error: 'down', giveUp: false });
+      assert.deepEqual((await store.pendingFeedback(10)).map((m) => m.to), [pending[1]!.to]);
+    });
   });
-});
+
+  test(`${engine}: concurrent reports of one message make one report with every reporter`, async () => {
+    await withStore(engine, async (store) => {
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.submitReport(newReport('message-id:race', `emp${i}`))));
+      assert.equal(results.filter((r) => r.created).length, 1);
+      assert.equal(new Set(results.map((r) => r.id)).size, 1);
+      assert.equal((await store.getReport(results[0]!.id))!.reporters.length, 20);
+    });
+  });
+
+  test(`${engine}: leases: a live lease is not taken, an expired one is, and only the holder's result counts`, async () => {
+    await withStore(engine, async (store) => {
+      const { id } = await store.submitReport(newReport('lease-1', 'anna'));
+      const { id: queued } = await store.submitReport(newReport('lease-2', 'anna'));
+      const a = { owner: 'worker-a', ms: 60_000 };
+      assert.deepEqual(await store.claimReport(id, a), { attempts: 1 });
+      assert.equal(await store.claimReport(id, { owner: 'worker-b', ms: 60_000 }), null, 'worker-a is alive: its report is not stolen');
+      assert.deepEqual(await store.resumableReports(), [queued], 'an analysis under a live lease is not resumed');
+      assert.equal(await store.renewLease(id, a), true);
+      assert.equal(await store.renewLease(id, { owner: 'worker-b', ms: 60_000 }), false);
+
+      // worker-a dies: its lease runs out, and worker-b takes the report over
+      assert.equal(await store.renewLease(id, { owner: 'worker-a', ms: 150 }), true);
+      await new Promise((r) => setTimeout(r, 400));
+      assert.deepEqual(await store.resumableReports(), [id, queued], 'an expired lease is resumable');
+      assert.deepEqual(await store.claimReport(id, { owner: 'worker-b', ms: 60_000 }), { attempts: 2 });
+      assert.equal(await store.renewLease(id, a), false, 'worker-a learns it lost the report');
+      const report = { verdict: 'benign', score: 0, summary: 'ok' } as never;
+      assert.equal(await store.finishReport(id, { report, preview: null }, 'worker-a'), false, "a late result from the lost lease is not recorded");
+      assert.equal((await store.getReport(id))!.status, 'analyzing');
+      assert.equal(await store.finishReport(id, { report, preview: null }, 'worker-b'), true);
+      const done = (await store.getReport(id))!;
+      assert.deepEqual([done.status, done.attempts, done.verdict], ['done', 2, 'benign']);
+      assert.equal(await store.claimReport(id, a), null, 'a finished report is not claimed again');
+    });
+  });
+}
 
 test('identity: the forwarded original decides, not the wrapper; without Message-ID the bytes do', async () => {
   const original = rfc822({ from: 'x@evil.example', subject: 'Pay', messageId: '<m1@evil.example>' });

@@ -10,6 +10,7 @@ import { MIGRATIONS } from './migrations.ts';
 import type {
   Decision,
   FeedbackMessage,
+  Lease,
   NewReport,
   Reporter,
   ReportFilter,
@@ -25,6 +26,7 @@ import type {
 type Row = Record<string, unknown>;
 
 const now = () => new Date().toISOString();
+const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 /** Report ids sort by creation time and cannot be guessed. */
 export function newReportId(): string {
@@ -32,7 +34,7 @@ export function newReportId(): string {
 }
 
 /** One reporter per person per report: a user account, else an email address, else a name. */
-function reporterKey(r: NewReport['reporter']): string {
+export function reporterKey(r: NewReport['reporter']): string {
   if (r.userId !== null) return `user:${r.userId}`;
   if (r.email) return `email:${r.email.toLowerCase()}`;
   return `name:${r.name}`;
@@ -211,34 +213,76 @@ export class SqliteStore implements Store {
     return rows.map((r) => r.id as string);
   }
 
-  async claimReport(id: string): Promise<{ attempts: number } | null> {
+  async resumableReports(limit = 10_000): Promise<string[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT id FROM reports WHERE status = 'queued' OR (status = 'analyzing' AND (lease_until IS NULL OR lease_until < ?))
+         ORDER BY created_at, id LIMIT ?`,
+      )
+      .all(now(), limit) as Row[];
+    return rows.map((r) => r.id as string);
+  }
+
+  async claimReport(id: string, lease?: Lease): Promise<{ attempts: number } | null> {
+    const at = now();
     const row = this.db
-      .prepare("UPDATE reports SET status = 'analyzing', attempts = attempts + 1, started_at = ? WHERE id = ? AND status = 'queued' RETURNING attempts")
-      .get(now(), id) as Row | undefined;
+      .prepare(
+        `UPDATE reports SET status = 'analyzing', attempts = attempts + 1, started_at = ?, lease_owner = ?, lease_until = ?
+         WHERE id = ? AND (status = 'queued' OR (status = 'analyzing' AND lease_until IS NOT NULL AND lease_until < ?)) RETURNING attempts`,
+      )
+      .get(at, lease?.owner ?? null, lease ? later(lease.ms) : null, id, at) as Row | undefined;
     return row ? { attempts: row.attempts as number } : null;
   }
 
-  async finishReport(id: string, result: { report: Report; preview: EmailPreview | null }): Promise<void> {
+  async renewLease(id: string, lease: Lease): Promise<boolean> {
+    return (
+      this.db
+        .prepare("UPDATE reports SET lease_until = ? WHERE id = ? AND status = 'analyzing' AND lease_owner = ?")
+        .run(later(lease.ms), id, lease.owner).changes > 0
+    );
+  }
+
+  async finishReport(id: string, result: { report: Report; preview: EmailPreview | null }, owner?: string): Promise<boolean> {
     const { report } = result;
-    this.db
+    const info = this.db
       .prepare(
         `UPDATE reports SET status = 'done', verdict = ?, score = ?, summary = ?, report_json = ?, preview_json = ?, error = NULL,
-           subject = coalesce(subject, ?), finished_at = ? WHERE id = ?`,
+           subject = coalesce(subject, ?), finished_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?${owner === undefined ? '' : ' AND lease_owner = ?'}`,
       )
-      .run(report.verdict, report.score, report.summary, JSON.stringify(report), result.preview ? JSON.stringify(result.preview) : null, report.email?.subject ?? null, now(), id);
+      .run(
+        report.verdict,
+        report.score,
+        report.summary,
+        JSON.stringify(report),
+        result.preview ? JSON.stringify(result.preview) : null,
+        report.email?.subject ?? null,
+        now(),
+        id,
+        ...(owner === undefined ? [] : [owner]),
+      );
+    return info.changes > 0;
   }
 
-  async failReport(id: string, error: string): Promise<void> {
-    this.db.prepare("UPDATE reports SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(error, now(), id);
+  async failReport(id: string, error: string, owner?: string): Promise<boolean> {
+    const info = this.db
+      .prepare(
+        `UPDATE reports SET status = 'failed', error = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?${owner === undefined ? '' : ' AND lease_owner = ?'}`,
+      )
+      .run(error, now(), id, ...(owner === undefined ? [] : [owner]));
+    return info.changes > 0;
   }
 
-  async requeueReport(id: string): Promise<void> {
-    this.db.prepare("UPDATE reports SET status = 'queued' WHERE id = ? AND status = 'analyzing'").run(id);
+  async requeueReport(id: string, owner?: string): Promise<void> {
+    this.db
+      .prepare(
+        `UPDATE reports SET status = 'queued', lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'analyzing'${owner === undefined ? '' : ' AND lease_owner = ?'}`,
+      )
+      .run(id, ...(owner === undefined ? [] : [owner]));
   }
 
   async reanalyse(id: string): Promise<boolean> {
     const info = this.db
-      .prepare("UPDATE reports SET status = 'queued', attempts = 0, error = NULL, started_at = NULL, finished_at = NULL WHERE id = ? AND status IN ('done', 'failed')")
+      .prepare("UPDATE reports SET status = 'queued', attempts = 0, error = NULL, started_at = NULL, finished_at = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ? AND status IN ('done', 'failed')")
       .run(id);
     return info.changes > 0;
   }

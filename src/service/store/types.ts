@@ -95,6 +95,12 @@ export interface Session {
   expiresAt: string;
 }
 
+/** A worker's hold on the report it analyses: who (unique per worker process) and for how long. */
+export interface Lease {
+  owner: string;
+  ms: number;
+}
+
 export interface FeedbackMessage {
   id: number;
   reportId: string;
@@ -132,12 +138,24 @@ export interface Store {
   reportsAhead(id: string): Promise<number>;
   /** Reports a crash or restart left queued or analysing, oldest first. */
   unfinishedReports(): Promise<string[]>;
-  /** Moves a queued report to `analyzing` and counts the attempt; null if it is not queued (taken or done). */
-  claimReport(id: string): Promise<{ attempts: number } | null>;
-  finishReport(id: string, result: { report: Report; preview: EmailPreview | null }): Promise<void>;
-  failReport(id: string, error: string): Promise<void>;
+  /**
+   * Moves a queued report to `analyzing` and counts the attempt; null if it is not queued (taken or done).
+   * With a lease (workers sharing one store), the claim holds until `lease.ms` from now unless renewed, and a
+   * report whose lease ran out (its worker died) can be claimed again; a live lease is never taken.
+   */
+  claimReport(id: string, lease?: Lease): Promise<{ attempts: number } | null>;
+  /** Extends a held lease; false when this owner no longer holds the report (finished, or taken after expiry). */
+  renewLease(id: string, lease: Lease): Promise<boolean>;
+  /** With `owner`, only the lease holder's result is recorded (false otherwise): a report finishes once. */
+  finishReport(id: string, result: { report: Report; preview: EmailPreview | null }, owner?: string): Promise<boolean | void>;
+  failReport(id: string, error: string, owner?: string): Promise<boolean | void>;
   /** Puts an analysing report back in the queue (its worker died, or the service restarted under it). */
-  requeueReport(id: string): Promise<void>;
+  requeueReport(id: string, owner?: string): Promise<void>;
+  /**
+   * Reports a shared queue should hold, oldest first: queued ones, and analysing ones whose lease ran out (or
+   * that were claimed without one). Analyses under a live lease are left to their worker.
+   */
+  resumableReports(limit?: number): Promise<string[]>;
   decide(id: string, decision: Decision): Promise<void>;
   /** Queues a finished or failed report for a fresh analysis from its stored sample; false if it is not finished. */
   reanalyse(id: string): Promise<boolean>;
