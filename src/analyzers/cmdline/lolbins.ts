@@ -236,4 +236,5 @@ export function directRun(call: ProgramCall, argv0: string, out: Collector): voi
   out.file(argv0, 'executed-file');
   out.command(call.text);
   if (isStagingPath(argv0)) out.finding('cmdline.run.from-staging-folder', call.text);
+  out.label(`runs ${argv0.replace(/"/g, '').split(/[\\/]/).pop()}`);
 }
