@@ -47,6 +47,11 @@ test('static pass: folds fromCharCode, reversed strings and a rotated string arr
   }
 });
 
+test('static pass: methods the script adds to String.prototype are folded too', () => {
+  const ast = parseScript('String.prototype.clean = function () { return ("noise", this.split(",").join("")); };\nvar sh = WScript.CreateObject("W,S,c,r,i,p,t,.,S,h,e,l,l".clean());')!;
+  assert.ok(decodedStrings(ast).includes('WScript.Shell'));
+});
+
 test('a dropper: every URL of its list is an IOC and a link; the command it runs is a command-line child', async () => {
   const r = await run('invoice.js', dropperScript({ urls: URLS, command: COMMAND }));
   assert.deepEqual(urlsOf(r).sort(), [...URLS].sort());

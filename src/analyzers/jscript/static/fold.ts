@@ -26,6 +26,8 @@ interface Bindings {
   functions: Map<string, AnyNode>;
   /** String arrays rotated by an obfuscator's start-up function: name → places moved left. */
   rotations: Map<string, number>;
+  /** Methods the script adds to String.prototype ("R,u,n".decode()): name → function. */
+  stringMethods: Map<string, AnyNode>;
 }
 
 export function decodedStrings(ast: AnyNode, limits: Partial<FoldLimits> = {}): string[] {
@@ -83,6 +85,8 @@ export function decodedStrings(ast: AnyNode, limits: Partial<FoldLimits> = {}): 
         }
         return value;
       }
+      case 'ThisExpression':
+        return scope?.has('this') ? scope.get('this') : undefined;
       case 'ParenthesizedExpression':
         return evaluate(node.expression as AnyNode, next, scope);
       case 'SequenceExpression': {
@@ -168,6 +172,13 @@ export function decodedStrings(ast: AnyNode, limits: Partial<FoldLimits> = {}): 
       return String.fromCharCode(...args.map(Number));
     }
     const object = evaluate(objectNode, depth, scope);
+    const added = typeof object === 'string' ? bindings.stringMethods.get(property) : undefined;
+    if (added && !args.some((a) => a === undefined)) {
+      const params = (added.params as AnyNode[]).map((p) => (p.type === 'Identifier' ? (p.name as string) : ''));
+      const inner = new Map<string, Value>([['this', object]]);
+      params.forEach((p, i) => inner.set(p, args[i]));
+      return charge(evaluateFunctionBody(added, inner, depth));
+    }
     return charge(stringMethod(object, property, args));
   };
 
@@ -314,6 +325,7 @@ function collectBindings(ast: AnyNode): Bindings {
   const values = new Map<string, AnyNode>();
   const functions = new Map<string, AnyNode>();
   const rotations = new Map<string, number>();
+  const stringMethods = new Map<string, AnyNode>();
   const assigned = new Map<string, number>();
   const count = (name: string) => assigned.set(name, (assigned.get(name) ?? 0) + 1);
   walk(ast, (node) => {
@@ -330,6 +342,14 @@ function collectBindings(ast: AnyNode): Bindings {
       if (id) functions.set(id.name as string, node);
     } else if (node.type === 'AssignmentExpression') {
       const left = node.left as AnyNode;
+      const right = node.right as AnyNode;
+      // String.prototype.NAME = function (…) { return … this … }
+      if (left.type === 'MemberExpression' && !left.computed && (right.type === 'FunctionExpression' || right.type === 'ArrowFunctionExpression') && (right.body as AnyNode).type === 'BlockStatement') {
+        const owner = left.object as AnyNode;
+        if (owner.type === 'MemberExpression' && (owner.object as AnyNode).name === 'String' && (owner.property as AnyNode).name === 'prototype') {
+          stringMethods.set((left.property as AnyNode).name as string, right);
+        }
+      }
       if (left.type === 'Identifier') {
         count(left.name as string);
         if (node.operator === '=' && !values.has(left.name as string)) values.set(left.name as string, node.right as AnyNode);
@@ -357,5 +377,5 @@ function collectBindings(ast: AnyNode): Bindings {
   });
   // A variable assigned more than once is not a constant.
   for (const [name, times] of assigned) if (times > 1) values.delete(name);
-  return { values, functions, rotations };
+  return { values, functions, rotations, stringMethods };
 }
