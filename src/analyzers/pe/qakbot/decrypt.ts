@@ -56,8 +56,30 @@ export function verifiedPayload(decrypted: Uint8Array): Uint8Array | undefined {
   return payload;
 }
 
-export function decryptBlob(blob: Uint8Array, variants: readonly KeyVariant[]): { variant: KeyVariant; payload: Uint8Array } | undefined {
+/** Input bytes a variant needs to produce the first `outBytes` of its output (RC4 is a stream cipher). */
+function inputBytesFor(layers: readonly KeyLayer[], outBytes: number): number {
+  let n = outBytes;
+  for (const layer of [...layers].reverse()) if (layer.key === 'prefix') n += layer.skip + SHA1_BYTES;
+  return n;
+}
+
+/**
+ * A cheap first test: decrypt only the SHA1 and the payload's first byte, which must be one a Qakbot blob
+ * can start with (`firstBytes`). Most wrong keys stop here, so trying every variant on every resource costs
+ * a key schedule and a few bytes, not a full pass.
+ */
+function plausible(blob: Uint8Array, variant: KeyVariant, firstBytes: ReadonlySet<number>): boolean {
+  const head = applyLayers(blob.subarray(0, inputBytesFor(variant.layers, SHA1_BYTES + 1)), variant.layers);
+  return head !== undefined && head.length > SHA1_BYTES && firstBytes.has(head[SHA1_BYTES]!);
+}
+
+export function decryptBlob(
+  blob: Uint8Array,
+  variants: readonly KeyVariant[],
+  firstBytes?: ReadonlySet<number>,
+): { variant: KeyVariant; payload: Uint8Array } | undefined {
   for (const variant of variants) {
+    if (firstBytes && !plausible(blob, variant, firstBytes)) continue;
     const decrypted = applyLayers(blob, variant.layers);
     const payload = decrypted && verifiedPayload(decrypted);
     if (payload) return { variant, payload };

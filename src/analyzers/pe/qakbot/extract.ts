@@ -54,11 +54,13 @@ export function extractQakbot(resources: readonly Resource[], maxCoreBytes: numb
   const keys = qakbotKeys();
   const listed = new Set([...keys.resources.config, ...keys.resources.c2].map((n) => n.toUpperCase()));
   const result: QakbotResult = { namedLikeQakbot: [] };
+  // What a decrypted payload can start with: a config key digit, a C2 record type, a BriefLZ chunk magic.
+  const firstBytes = new Set([...'0123456789'].map((c) => c.charCodeAt(0)).concat(keys.c2RecordTypes, [0x61, 0x62]));
 
   const loaderNames = new Set(keys.resources.loader.map((n) => n.toUpperCase()));
   for (const r of resources.filter((x) => loaderNames.has(x.name.toUpperCase())).slice(0, MAX_LOADER_CANDIDATES)) {
     if (r.data.length < 21 || r.data.length > MAX_LOADER_BYTES) continue;
-    const found = decryptBlob(r.data, keys.variants);
+    const found = decryptBlob(r.data, keys.variants, firstBytes);
     if (!found || !isBriefLzStream(found.payload)) continue;
     const core = depackStream(found.payload, maxCoreBytes);
     if (core && core[0] === 0x4d && core[1] === 0x5a) {
@@ -79,7 +81,7 @@ export function extractQakbot(resources: readonly Resource[], maxCoreBytes: numb
   for (const { r, listedName } of candidates) {
     if (result.config && result.c2) break;
     if (r.data.length < 21 || r.data.length > MAX_BLOB_BYTES) continue;
-    const found = decryptBlob(r.data, keys.variants);
+    const found = decryptBlob(r.data, keys.variants, firstBytes);
     if (!found) continue;
     const entries = parseConfigText(found.payload);
     if (entries && !result.config) {
