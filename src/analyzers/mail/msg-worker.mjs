@@ -20,6 +20,12 @@ Reader.prototype.getNextBlockInner = function (offset, table) {
   return nextBlock.call(this, offset, table);
 };
 
+// msgreader types each value by the property's type tag, which the file states: a sender name tagged as a
+// number or binary came back as one and crashed the string code downstream (found by fuzzing). Only values
+// of the expected type leave the worker.
+const text = (v) => (typeof v === 'string' ? v : undefined);
+const bytesOf = (v) => (v instanceof Uint8Array ? v : Array.isArray(v) ? Uint8Array.from(v) : undefined);
+
 function read(bytes) {
   const reader = new MsgReader(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const d = reader.getFileData();
@@ -36,36 +42,36 @@ function read(bytes) {
   for (const a of d.attachments ?? []) {
     try {
       const data = reader.getAttachment(a);
-      let name = a.fileName || a.name || a.fileNameShort || data.fileName || '';
+      let name = text(a.fileName) || text(a.name) || text(a.fileNameShort) || text(data.fileName) || '';
       // msgreader names an attached Outlook item after its display name; keep one .msg extension.
       if (a.innerMsgContent === true && name && !/\.msg$/i.test(name)) name += '.msg';
       attachments.push({
         name,
-        data: data.content,
-        mimeType: a.attachMimeTag || '',
+        data: bytesOf(data.content),
+        mimeType: text(a.attachMimeTag) || '',
         innerMsg: a.innerMsgContent === true,
         hidden: a.attachmentHidden === true,
       });
     } catch (err) {
-      attachments.push({ name: a.fileName || a.name || '', error: String(err && err.message ? err.message : err) });
+      attachments.push({ name: text(a.fileName) || text(a.name) || '', error: String(err && err.message ? err.message : err) });
     }
   }
   return {
-    subject: d.subject,
-    messageClass: d.messageClass,
-    senderName: d.senderName,
-    senderEmail: d.senderEmail,
-    senderSmtpAddress: d.senderSmtpAddress,
-    sentRepresentingSmtpAddress: d.sentRepresentingSmtpAddress,
-    headers: d.headers,
-    body: d.body,
-    bodyHtml: d.bodyHtml,
-    html: d.html,
-    internetCodepage: d.internetCodepage,
-    messageId: d.messageId,
-    clientSubmitTime: d.clientSubmitTime,
-    messageDeliveryTime: d.messageDeliveryTime,
-    recipients: (d.recipients ?? []).map((r) => ({ name: r.name, email: r.email, smtpAddress: r.smtpAddress, recipType: r.recipType })),
+    subject: text(d.subject),
+    messageClass: text(d.messageClass),
+    senderName: text(d.senderName),
+    senderEmail: text(d.senderEmail),
+    senderSmtpAddress: text(d.senderSmtpAddress),
+    sentRepresentingSmtpAddress: text(d.sentRepresentingSmtpAddress),
+    headers: text(d.headers),
+    body: text(d.body),
+    bodyHtml: text(d.bodyHtml),
+    html: bytesOf(d.html),
+    internetCodepage: typeof d.internetCodepage === 'number' ? d.internetCodepage : undefined,
+    messageId: text(d.messageId),
+    clientSubmitTime: text(d.clientSubmitTime),
+    messageDeliveryTime: text(d.messageDeliveryTime),
+    recipients: (Array.isArray(d.recipients) ? d.recipients : []).map((r) => ({ name: text(r.name), email: text(r.email), smtpAddress: text(r.smtpAddress), recipType: text(r.recipType) })),
     rtf,
     attachments,
   };

@@ -106,6 +106,12 @@ export class Evaluator {
         this.effects.limit('powershellSteps', `evaluation stopped after ${this.options.maxSteps} steps`);
         return;
       }
+      // Chains the parser builds in loops ($x.$x.$x…, thousands long) are trees as deep as they are long; the
+      // evaluator recurses on them. Running out of stack ends this layer's evaluation, not the analysis.
+      if (err instanceof RangeError && /call stack/i.test(err.message)) {
+        this.effects.limit('powershellSteps', 'evaluation stopped: the script nests deeper than the evaluator can follow');
+        return;
+      }
       if (err instanceof ExitSignal || err instanceof ReturnSignal || err instanceof ThrowSignal || err instanceof BreakSignal || err instanceof ContinueSignal) return;
       throw err;
     }
