@@ -5,7 +5,7 @@ import { defaultConfig } from '../src/config.ts';
 import { analyzeSubmission } from '../src/engine/submission.ts';
 import { peAnalyzer } from '../src/analyzers/pe/index.ts';
 import { buildReport } from '../src/verdict/report.ts';
-import { buildPe, codeLikeBytes, noiseBytes, peLayout } from './generators/pe.ts';
+import { buildPe, codeLikeBytes, noiseBytes, peLayout, versionResource } from './generators/pe.ts';
 import { findingIds, runAnalyzer } from './generators/pe-run.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -89,6 +89,16 @@ test('a DLL: machine, timestamp, sections, imports with imphash, exports, resour
   assert.equal(r.label, 'DLL (exports DllRegisterServer, Run)', 'both names a dropper may call: regsvr32 and rundll32');
   assert.deepEqual(r.iocs, [{ type: 'sha256', value: createHash('sha256').update(pe).digest('hex'), role: 'payload' }]);
   assert.deepEqual(findingIds(r), [], 'an ordinary DLL raises nothing by itself');
+});
+
+test('version information: company, product and the original file name a renamed file betrays', async () => {
+  const strings = { CompanyName: 'Microsoft Corporation', FileDescription: 'Windows Update Helper', OriginalFilename: 'wuhelper.dll', ProductVersion: '10.0.19041.1' };
+  const r = await runAnalyzer(peAnalyzer, buildPe({ resources: [{ type: 16, name: 1, data: versionResource(strings) }] }), 'Invoice_3381.dll');
+  assert.deepEqual((r.facts?.pe as { version?: unknown }).version, strings);
+  const broken = versionResource(strings);
+  broken[0] = 0xff; // wLength past the end
+  const r2 = await runAnalyzer(peAnalyzer, buildPe({ resources: [{ type: 16, name: 1, data: broken }] }));
+  assert.equal((r2.facts?.pe as { version?: unknown }).version, undefined);
 });
 
 test('PE32+ with ordinal imports and an EXE subsystem', async () => {

@@ -29,6 +29,7 @@ interface PeFactsForOracle {
   resources: { count: number };
   signature: string;
   rich: unknown;
+  version?: Record<string, string>;
 }
 
 /** YARA conditions, by fact, that hold when the analyzer's facts are right. */
@@ -54,6 +55,9 @@ export function oracleConditions(pe: PeFactsForOracle): Record<string, string> {
     pe.signature === 'none'
       ? `${securityDir}.virtual_address == 0 or ${securityDir}.size < 8`
       : `${securityDir}.virtual_address > 0 and ${securityDir}.size >= 8`;
+  for (const [k, v] of Object.entries(pe.version ?? {}).slice(0, 8)) {
+    if (/^[\x20-\x7e]*$/.test(k + v)) checks[`version ${k}`] = `pe.version_info["${k.replace(/["\\]/g, '\\$&')}"] == "${v.replace(/["\\]/g, '\\$&')}"`;
+  }
   checks.rich = typeof pe.rich === 'string' ? 'not defined pe.rich_signature.clear_data' : 'defined pe.rich_signature.clear_data';
   return checks;
 }

@@ -384,3 +384,32 @@ export function peLayout(pe: Uint8Array): { peOffset: number; sectionCountAt: nu
   const optSize = dv.getUint16(peOffset + 20, true);
   return { peOffset, sectionCountAt: peOffset + 6, sectionTableAt: peOffset + 24 + optSize };
 }
+
+/** A VERSION resource (VS_VERSIONINFO with one StringFileInfo table), laid out as the resource compiler does. */
+export function versionResource(strings: Record<string, string>, table = '040904b0'): Uint8Array {
+  const utf16z = (t: string) => {
+    const b = new Uint8Array((t.length + 1) * 2);
+    for (let i = 0; i < t.length; i++) new DataView(b.buffer).setUint16(i * 2, t.charCodeAt(i), true);
+    return b;
+  };
+  const pad4 = (parts: number[]) => {
+    while (parts.length % 4) parts.push(0);
+  };
+  // One block: header, key, padding, value, padding, children; wLength covers all of it.
+  const block = (key: string, value: Uint8Array, valueLength: number, type: number, kids: Uint8Array[]) => {
+    const out: number[] = [0, 0, valueLength & 0xff, valueLength >> 8, type, 0, ...utf16z(key)];
+    pad4(out);
+    out.push(...value);
+    for (const kid of kids) {
+      pad4(out);
+      out.push(...kid);
+    }
+    out[0] = out.length & 0xff;
+    out[1] = out.length >> 8;
+    return new Uint8Array(out);
+  };
+  const fixed = new Uint8Array(52);
+  new DataView(fixed.buffer).setUint32(0, 0xfeef04bd, true);
+  const stringBlocks = Object.entries(strings).map(([k, v]) => block(k, utf16z(v), v.length + 1, 1, []));
+  return block('VS_VERSION_INFO', fixed, 52, 0, [block('StringFileInfo', new Uint8Array(0), 0, 1, [block(table, new Uint8Array(0), 0, 1, stringBlocks)])]);
+}

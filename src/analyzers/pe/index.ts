@@ -13,6 +13,7 @@ import { packerSigns } from './packer.ts';
 import { extractQakbot, type QakbotResult } from './qakbot/extract.ts';
 import { parseResources } from './resources.ts';
 import { parseRichHeader } from './rich.ts';
+import { parseVersionInfo } from './version.ts';
 import { ByteView, hex } from './view.ts';
 
 /** Evidence lines kept per malformation id: one hostile file can produce thousands. */
@@ -119,6 +120,7 @@ export const peAnalyzer: Analyzer = {
           list: resources.slice(0, SHOWN.resources).map((r) => ({ type: r.type, name: r.name, language: r.language, size: r.size, entropy: r.entropy })),
         },
         overlay: overlay && { offset: hex(overlay.offset), size: overlay.size, entropy: overlay.entropy, signatureBytes: overlay.signatureBytes },
+        version: parseVersionInfo(resources),
         signature: signature ? `${signature.type}, ${signature.size} bytes (present; not verified)` : 'none',
         rich: rich
           ? { entries: rich.entries.length, tools: rich.entries.slice(0, SHOWN.richEntries).map((e) => `product ${e.productId} build ${e.build} ×${e.count}`) }
