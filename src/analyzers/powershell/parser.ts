@@ -33,6 +33,8 @@ const COMPARISON = new Set(
 );
 const UNARY_DASH = new Set(['not', 'bnot', 'join', 'split']);
 const ASSIGN = ['=', '+=', '-=', '*=', '/=', '%='];
+/** Attributes that stand alone before param( … ) or a parameter: skipped, they change nothing we evaluate. */
+const ATTRIBUTE = /^\[\s*(CmdletBinding|Parameter|OutputType|Alias|Validate\w*|AllowNull|AllowEmpty\w*|SuppressMessage\w*|Diagnostics\.CodeAnalysis\.\w+)\s*\(/i;
 
 export interface ParseResult {
   body: Stmt[];
@@ -131,6 +133,10 @@ class Parser {
     const start = src.pos;
     this.enter();
     try {
+      if (ATTRIBUTE.test(src.text.slice(src.pos, src.pos + 64))) {
+        this.skipAttribute();
+        return { t: 'skip', start, end: src.pos };
+      }
       const kw = /^[a-z]+/i.exec(src.text.slice(src.pos, src.pos + 12))?.[0]?.toLowerCase() ?? '';
       if (kw && src.keyword(kw)) {
         const s = this.keywordStatement(kw, start);
@@ -319,7 +325,7 @@ class Parser {
       src.skipSpace(true);
       if (src.peek() === ')') break;
       while (src.peek() === '[') {
-        this.typeName();
+        this.skipAttribute();
         src.skipSpace(true);
       }
       const name = readVariableName(src);
@@ -338,6 +344,27 @@ class Parser {
     }
     src.pos++;
     return params;
+  }
+
+  /**
+   * Skips `[Parameter(Position = 0)]`, `[CmdletBinding()]`, `[Type[]]`: a bracketed attribute or type whose
+   * arguments (parentheses, strings) a type name cannot hold. Bounded by the text.
+   */
+  private skipAttribute(): void {
+    const t = this.src.text;
+    let depth = 0;
+    let i = this.src.pos;
+    for (; i < t.length; i++) {
+      const c = t[i]!;
+      if (c === "'" || c === '"') {
+        const end = t.indexOf(c, i + 1);
+        if (end < 0) break;
+        i = end;
+      } else if (c === '[' || c === '(') depth++;
+      else if ((c === ']' || c === ')') && --depth === 0) break;
+    }
+    if (i >= t.length) this.fail('unclosed attribute');
+    this.src.pos = i + 1;
   }
 
   private atStatementEnd(): boolean {
@@ -411,6 +438,8 @@ class Parser {
     const src = this.src;
     const stages: Stage[] = [first];
     for (;;) {
+      // `iex $x 2>&1 | Out-String`: redirections may sit between a command and the next pipe.
+      this.skipRedirections();
       src.skipSpace(false);
       if (src.peek() !== '|' || src.peek(1) === '|') break;
       src.pos++;
@@ -835,6 +864,13 @@ class Parser {
     this.expect('{');
     src.skipSpace(true);
     let params: Param[] = [];
+    const afterBrace = src.pos;
+    // [CmdletBinding()] and friends may stand before param( … ).
+    while (ATTRIBUTE.test(src.text.slice(src.pos, src.pos + 64))) {
+      this.skipAttribute();
+      src.skipSpace(true);
+    }
+    if (!src.keyword('param')) src.pos = afterBrace;
     if (src.keyword('param')) {
       src.pos += 5;
       src.skipSpace(false);
