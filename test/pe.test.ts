@@ -268,12 +268,24 @@ test('random garbage after MZ never throws', async () => {
     junk.set(text('PE\0\0'), 0x40 + (seed % 8) * 8);
     await runAnalyzer(peAnalyzer, junk);
   }
-  // Mutations of a valid DLL: every byte of the headers flipped in turn.
-  const pe = buildPe({ imports: IMPORTS, exports: { dllName: 'x.dll', names: ['Run'] }, resources: [{ type: 10, name: 'A', data: codeLikeBytes(64) }] });
-  for (let i = 0; i < 0x400; i += 3) {
-    const m = pe.slice();
-    m[i] = m[i]! ^ 0xff;
-    await runAnalyzer(peAnalyzer, m);
+  // Mutations of a full-featured DLL: every byte of every table flipped in turn, and set to 0xff.
+  const pe = buildPe({
+    sections: [{ name: '.text', data: codeLikeBytes(0x200) }],
+    imports: IMPORTS,
+    exports: { dllName: 'x.dll', names: ['Run', 'Wind'] },
+    resources: [
+      { type: 10, name: 'A', data: codeLikeBytes(64) },
+      { type: 16, name: 1, data: versionResource({ CompanyName: 'Contoso', OriginalFilename: 'c.dll' }) },
+    ],
+    rich: [{ productId: 1, build: 2, count: 3 }],
+  });
+  for (let i = 0; i < pe.length; i++) {
+    for (const mutate of [(b: number) => b ^ 0xff, () => 0xff]) {
+      const m = pe.slice();
+      m[i] = mutate(m[i]!);
+      const r = await runAnalyzer(peAnalyzer, m);
+      assert.ok(r.iocs?.length, `byte ${i}: still reports the hash`);
+    }
   }
 });
 
