@@ -18,5 +18,6 @@ import { urlAnalyzer } from './url/index.ts';
 import { jscriptAnalyzer } from './jscript/index.ts';
 import { cmdlineAnalyzer } from './cmdline/index.ts';
 import { powershellAnalyzer } from './powershell/index.ts';
+import { vbscriptAnalyzer } from './vbscript/index.ts';
 
-export const analyzers: Analyzer[] = [emailAnalyzer, msgAnalyzer, downloadAnalyzer, archiveAnalyzer, smugglingAnalyzer, wsfAnalyzer, htaAnalyzer, lnkAnalyzer, onenoteAnalyzer, peAnalyzer, yaraAnalyzer, textAnalyzer, htmlAnalyzer, urlAnalyzer, jscriptAnalyzer, cmdlineAnalyzer, powershellAnalyzer];
+export const analyzers: Analyzer[] = [emailAnalyzer, msgAnalyzer, downloadAnalyzer, archiveAnalyzer, smugglingAnalyzer, wsfAnalyzer, htaAnalyzer, lnkAnalyzer, onenoteAnalyzer, peAnalyzer, yaraAnalyzer, textAnalyzer, htmlAnalyzer, urlAnalyzer, jscriptAnalyzer, cmdlineAnalyzer, powershellAnalyzer, vbscriptAnalyzer];

@@ -191,6 +191,7 @@ export async function analyzeSubmission(input: SubmissionInput, options: EngineO
       run.bodies.push(Buffer.from(artifact.data.subarray(0, MAX_BODY_BYTES)).toString('utf8'));
     }
     noteUnanalysable(artifact);
+    let rerouted = false;
     for (const analyzer of router.analyzersFor(artifact.kind)) {
       const result = await runAnalyzer(analyzer, artifact);
       if (!result) continue;
@@ -200,10 +201,12 @@ export async function analyzeSubmission(input: SubmissionInput, options: EngineO
         artifact.kind = result.kind;
         records.get(artifact.id)!.kind = result.kind;
         enqueue(artifact);
+        rerouted = true;
         break;
       }
     }
-    artifact.data = EMPTY; // bytes are no longer needed once analysed; keeps memory flat on big trees
+    // Bytes are no longer needed once analysed (keeps memory flat on big trees), unless routed again.
+    if (!rerouted) artifact.data = EMPTY;
   }
 
   for (const [value, entry] of opened) {

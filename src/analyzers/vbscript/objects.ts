@@ -1,0 +1,479 @@
+// The COM objects a VBScript dropper talks to, modelled only as far as static analysis needs: which
+// command runs, which URL is requested, which file is written with what, which task or Run key is made.
+// Nothing here touches the host; every answer from the outside world (a server, the disk) is `unknown`.
+
+import { loadRules } from '../../engine/rules.ts';
+import type { Effects } from './effects.ts';
+import { EMPTY, isArray, isBytes, isObject, isUnknown, show, toNum, toStr, unknown, type Value, type VbObject } from './values.ts';
+
+interface VbscriptRules {
+  progids: Record<string, string>;
+  network: string[];
+  execution: string[];
+  monikers: Record<string, string>;
+  reconClasses: string[];
+  specialFolders: Record<string, string>;
+  fsoFolders: string[];
+  scriptFolder: string;
+}
+
+let rules: VbscriptRules | undefined;
+export function vbscriptRules(): VbscriptRules {
+  rules ??= loadRules<VbscriptRules>('vbscript.yaml');
+  return rules;
+}
+
+/** What the evaluator lends the object model. */
+export interface ObjectHost {
+  readonly effects: Effects;
+  /** The string, or unknown when larger than the decoded-bytes limit. */
+  str(s: string): Value;
+  readonly maxBytes: number;
+  readonly scriptName: string;
+}
+
+export function newObject(family: string, name: string, state: Record<string, unknown> = {}): VbObject {
+  return { kind: 'object', family, name, props: new Map(), state };
+}
+
+/** The family of a ProgID: case-insensitive, version suffix ignored (MSXML2.XMLHTTP.6.0). */
+export function familyOf(progid: string): string {
+  const lower = progid.trim().toLowerCase();
+  const table = vbscriptRules().progids;
+  return table[lower] ?? table[lower.replace(/(\.\d+)+$/, '')] ?? 'other';
+}
+
+export function createObject(host: ObjectHost, progid: string, evidence: string): VbObject {
+  const family = familyOf(progid);
+  host.effects.add(host.effects.objects, { progid, family, evidence });
+  return newObject(family, progid);
+}
+
+export function getObject(host: ObjectHost, moniker: string, evidence: string): Value {
+  const lower = moniker.trim().toLowerCase();
+  for (const [prefix, family] of Object.entries(vbscriptRules().monikers)) {
+    if (!lower.startsWith(prefix)) continue;
+    host.effects.add(host.effects.objects, { progid: moniker, family, evidence });
+    if (family === 'wmi') {
+      // winmgmts:\\.\root\cimv2:Win32_Process names a class directly.
+      const cls = /:(win32_\w+|\w*product)\s*$/i.exec(lower);
+      if (cls) return newObject('wmi-class', cls[1]!, { className: cls[1] });
+      return newObject('wmi', moniker);
+    }
+    return newObject(family, moniker);
+  }
+  // GetObject("", "ProgID") and GetObject of a file path: the second form opens a document.
+  return unknown(`GetObject("${moniker.slice(0, 80)}")`);
+}
+
+const text = (v: Value | undefined): string | undefined => (v === undefined ? undefined : toStr(v));
+const encoder = new TextEncoder();
+
+function quoteArgs(args: Value[]): string {
+  return args.map((a) => (typeof a === 'string' ? `"${a.slice(0, 300)}"` : show(a, 300))).join(', ');
+}
+
+function evidenceOf(obj: VbObject, member: string, args: Value[]): string {
+  return `${obj.name}.${member}(${quoteArgs(args)})`.slice(0, 1000);
+}
+
+function runCommand(host: ObjectHost, via: string, command: Value | undefined, hidden: boolean, evidence: string): void {
+  const cmd = command === undefined ? undefined : toStr(command);
+  host.effects.add(host.effects.runs, { command: cmd && cmd.trim() ? cmd : undefined, via, hidden, evidence });
+}
+
+function bytesOf(v: Value, charset = 'utf-8'): { bytes?: Uint8Array; from?: string } {
+  if (isBytes(v)) return { bytes: v.from ? undefined : v.bytes, from: v.from };
+  const s = toStr(v);
+  if (s === undefined) return isUnknown(v) ? { from: v.what } : {};
+  return { bytes: /unicode|utf-16/i.test(charset) ? Buffer.from(s, 'utf16le') : /ascii|1252|latin|iso-8859/i.test(charset) ? Buffer.from(s, 'latin1') : encoder.encode(s) };
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array, max: number): Uint8Array | undefined {
+  if (a.length + b.length > max) return undefined;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function specialFolder(name: string): string {
+  const key = name.toLowerCase().replace(/\s+/g, '');
+  return vbscriptRules().specialFolders[key] ?? `%USERPROFILE%\\${name}`;
+}
+
+function recordFile(host: ObjectHost, path: string, via: string, evidence: string, content?: Uint8Array, fromUrl?: string): void {
+  host.effects.add(host.effects.files, { path, via, content, fromUrl, evidence });
+}
+
+type Member = (host: ObjectHost, obj: VbObject, args: Value[]) => Value;
+
+/** The members each family models, by lower-case name. Members not listed return unknown. */
+const FAMILIES: Record<string, Record<string, Member>> = {
+  wscript: {
+    createobject: (host, _o, a) => createObject(host, text(a[0]) ?? '?', `WScript.CreateObject(${quoteArgs(a)})`),
+    getobject: (host, _o, a) => getObject(host, text(a[0]) ?? '', `WScript.GetObject(${quoteArgs(a)})`),
+    sleep: (host, o, a) => {
+      host.effects.add(host.effects.sleeps, evidenceOf(o, 'Sleep', a));
+      return EMPTY;
+    },
+    echo: () => EMPTY,
+    scriptfullname: (host) => `${vbscriptRules().scriptFolder}\\${host.scriptName}`,
+    scriptname: (host) => host.scriptName,
+    fullname: () => 'C:\\Windows\\System32\\wscript.exe',
+    path: () => 'C:\\Windows\\System32',
+    name: () => 'Windows Script Host',
+    version: () => '5.812',
+    arguments: () => ({ kind: 'array', items: [] }),
+  },
+  shell: {
+    run: (host, o, a) => {
+      runCommand(host, 'WScript.Shell.Run', a[0], toNum(a[1] ?? 1) === 0, evidenceOf(o, 'Run', a));
+      return 0;
+    },
+    exec: (host, o, a) => {
+      runCommand(host, 'WScript.Shell.Exec', a[0], false, evidenceOf(o, 'Exec', a));
+      return newObject('exec', 'WshScriptExec');
+    },
+    regwrite: (host, o, a) => {
+      const key = text(a[0]);
+      if (key) host.effects.add(host.effects.registry, { key, value: text(a[1]), evidence: evidenceOf(o, 'RegWrite', a) });
+      return EMPTY;
+    },
+    regread: (_h, _o, a) => unknown(`registry value ${text(a[0]) ?? ''}`),
+    expandenvironmentstrings: (_h, _o, a) => a[0] ?? '',
+    environment: () => newObject('environment', 'WshEnvironment'),
+    specialfolders: (_h, _o, a) => (a.length ? specialFolder(text(a[0]) ?? '') : newObject('collection', 'SpecialFolders')),
+    createshortcut: (_h, _o, a) => newObject('shortcut', 'WshShortcut', { path: text(a[0]) ?? '' }),
+    popup: () => unknown('the user\'s answer to Popup'),
+    currentdirectory: () => vbscriptRules().scriptFolder,
+  },
+  environment: {
+    // Environment("Process")("TEMP") and .Item("TEMP"): kept as %TEMP% (see rules/vbscript.yaml).
+    item: (_h, _o, a) => `%${text(a[0]) ?? ''}%`,
+    __default: (_h, _o, a) => `%${text(a[0]) ?? ''}%`,
+  },
+  shortcut: {
+    save: (host, o) => {
+      const path = String(o.state.path ?? '');
+      const target = [text(o.props.get('targetpath') ?? EMPTY), text(o.props.get('arguments') ?? EMPTY)].filter(Boolean).join(' ');
+      host.effects.add(host.effects.shortcuts, { path, target: target || undefined, evidence: `WshShortcut.Save ${path} → ${target}` });
+      return EMPTY;
+    },
+  },
+  'shell-app': {
+    shellexecute: (host, o, a) => {
+      const file = text(a[0]);
+      const params = text(a[1] ?? EMPTY);
+      const command = file === undefined ? undefined : params ? `${file} ${params}` : file;
+      runCommand(host, 'Shell.Application.ShellExecute', command, toNum(a[4] ?? 1) === 0, evidenceOf(o, 'ShellExecute', a));
+      return EMPTY;
+    },
+    namespace: (_h, _o, a) => newObject('folder', `Folder ${text(a[0]) ?? ''}`, { path: text(a[0]) ?? '' }),
+  },
+  folder: {
+    copyhere: (host, o, a) => {
+      recordFile(host, `${String(o.state.path)}\\${(text(a[0]) ?? '').split(/[\\/]/).pop()}`, 'Shell.Application Folder.CopyHere', evidenceOf(o, 'CopyHere', a));
+      return EMPTY;
+    },
+  },
+  http: {
+    open: (host, o, a) => {
+      const method = (text(a[0]) ?? 'GET').toUpperCase();
+      const url = text(a[1]);
+      o.state.url = url;
+      host.effects.add(host.effects.requests, { url, method, via: `${o.name}.Open`, evidence: evidenceOf(o, 'Open', a) });
+      return EMPTY;
+    },
+    send: () => EMPTY,
+    setrequestheader: () => EMPTY,
+    waitforresponse: () => true,
+    status: () => unknown('the HTTP status'),
+    readystate: () => 4,
+    responsebody: (_h, o) => ({ kind: 'bytes', bytes: new Uint8Array(0), from: String(o.state.url ?? 'a download') }),
+    responsestream: (_h, o) => ({ kind: 'bytes', bytes: new Uint8Array(0), from: String(o.state.url ?? 'a download') }),
+    responsetext: (_h, o) => unknown(`the text served by ${String(o.state.url ?? 'a server')}`),
+  },
+  stream: {
+    open: () => EMPTY,
+    close: () => EMPTY,
+    write: (host, o, a) => streamWrite(host, o, a[0] ?? EMPTY, 'binary'),
+    writetext: (host, o, a) => streamWrite(host, o, a[0] ?? EMPTY, 'text'),
+    savetofile: (host, o, a) => {
+      const path = text(a[0]);
+      if (path) recordFile(host, path, 'ADODB.Stream.SaveToFile', evidenceOf(o, 'SaveToFile', a), o.state.content as Uint8Array | undefined, o.state.from as string | undefined);
+      return EMPTY;
+    },
+    loadfromfile: (_h, o, a) => {
+      o.state.content = undefined;
+      o.state.from = `the file ${text(a[0]) ?? ''}`;
+      return EMPTY;
+    },
+    read: (_h, o) => (o.state.content instanceof Uint8Array ? { kind: 'bytes', bytes: o.state.content } : { kind: 'bytes', bytes: new Uint8Array(0), from: String(o.state.from ?? 'a stream') }),
+    readtext: (host, o) => {
+      if (!(o.state.content instanceof Uint8Array)) return unknown(String(o.state.from ?? 'a stream'));
+      const charset = toStr(o.props.get('charset') ?? EMPTY) ?? '';
+      const buf = Buffer.from(o.state.content);
+      return host.str(/unicode|utf-16/i.test(charset) ? buf.toString('utf16le') : /ascii|1252|latin|iso-8859/i.test(charset) ? buf.toString('latin1') : buf.toString('utf8'));
+    },
+    size: (_h, o) => (o.state.content instanceof Uint8Array ? o.state.content.length : unknown('the stream size')),
+  },
+  fso: {
+    createtextfile: (_h, o, a) => newObject('textfile', `TextStream ${text(a[0]) ?? ''}`, { path: text(a[0]) ?? '', via: `${o.name}.CreateTextFile`, written: '' }),
+    opentextfile: (_h, o, a) => {
+      const mode = toNum(a[1] ?? 1) ?? 1;
+      return newObject('textfile', `TextStream ${text(a[0]) ?? ''}`, { path: text(a[0]) ?? '', via: `${o.name}.OpenTextFile`, written: '', reading: mode === 1 });
+    },
+    copyfile: (host, o, a) => {
+      const to = text(a[1]);
+      if (to) recordFile(host, to, 'FileSystemObject.CopyFile', evidenceOf(o, 'CopyFile', a));
+      return EMPTY;
+    },
+    movefile: (host, o, a) => {
+      const to = text(a[1]);
+      if (to) recordFile(host, to, 'FileSystemObject.MoveFile', evidenceOf(o, 'MoveFile', a));
+      return EMPTY;
+    },
+    deletefile: (host, o, a) => {
+      const path = text(a[0]) ?? '';
+      const self = path.toLowerCase().endsWith(host.scriptName.toLowerCase()) && host.scriptName !== '';
+      host.effects.add(host.effects.deletes, { path, self, evidence: evidenceOf(o, 'DeleteFile', a) });
+      return EMPTY;
+    },
+    getspecialfolder: (_h, _o, a) => vbscriptRules().fsoFolders[toNum(a[0] ?? 0) ?? 0] ?? unknown('a special folder'),
+    buildpath: (_h, _o, a) => `${(text(a[0]) ?? '').replace(/\\+$/, '')}\\${(text(a[1]) ?? '').replace(/^\\+/, '')}`,
+    gettempname: () => 'rad0A1B2.tmp',
+    getfilename: (_h, _o, a) => (text(a[0]) ?? '').split(/[\\/]/).pop() ?? '',
+    getbasename: (_h, _o, a) => ((text(a[0]) ?? '').split(/[\\/]/).pop() ?? '').replace(/\.[^.]*$/, ''),
+    getextensionname: (_h, _o, a) => /\.([^.\\/]*)$/.exec(text(a[0]) ?? '')?.[1] ?? '',
+    getparentfoldername: (_h, _o, a) => (text(a[0]) ?? '').replace(/[\\/][^\\/]*$/, ''),
+    fileexists: () => unknown('whether the file exists'),
+    folderexists: () => unknown('whether the folder exists'),
+    createfolder: () => EMPTY,
+  },
+  textfile: {
+    write: (host, o, a) => textWrite(host, o, a[0], ''),
+    writeline: (host, o, a) => textWrite(host, o, a[0] ?? '', '\r\n'),
+    writeblanklines: (host, o, a) => textWrite(host, o, '', '\r\n'.repeat(Math.min(1000, Math.max(0, toNum(a[0] ?? 1) ?? 1)))),
+    close: (host, o) => {
+      if (o.state.reading || o.state.closed) return EMPTY;
+      o.state.closed = true;
+      const written = o.state.written;
+      recordFile(host, String(o.state.path), String(o.state.via), `${String(o.state.via)}("${String(o.state.path)}")`, typeof written === 'string' ? encoder.encode(written) : undefined);
+      return EMPTY;
+    },
+    readall: (_h, o) => unknown(`the contents of ${String(o.state.path)}`),
+    readline: (_h, o) => unknown(`a line of ${String(o.state.path)}`),
+    atendofstream: () => unknown('end of stream'),
+  },
+  wmi: {
+    execquery: (host, o, a) => {
+      const query = text(a[0]) ?? '';
+      host.effects.add(host.effects.wmiQueries, { query, evidence: evidenceOf(o, 'ExecQuery', a) });
+      return newObject('collection', `query ${query.slice(0, 60)}`);
+    },
+    instancesof: (host, o, a) => {
+      const cls = text(a[0]) ?? '';
+      host.effects.add(host.effects.wmiQueries, { query: `select * from ${cls}`, evidence: evidenceOf(o, 'InstancesOf', a) });
+      return newObject('collection', `instances of ${cls}`);
+    },
+    get: (_h, _o, a) => {
+      const cls = (text(a[0]) ?? '').split(/[.=]/)[0]!;
+      return newObject('wmi-class', cls, { className: cls.toLowerCase() });
+    },
+  },
+  'wmi-locator': {
+    connectserver: (_h, _o, a) => newObject('wmi', `WMI service on ${text(a[0]) || '.'}`),
+  },
+  'wmi-class': {
+    create: (host, o, a) => {
+      if (String(o.state.className).toLowerCase() === 'win32_process') runCommand(host, 'Win32_Process.Create', a[0], false, evidenceOf(o, 'Create', a));
+      return 0;
+    },
+    spawninstance_: (_h, o) => newObject('other', `${o.name} instance`),
+  },
+  scheduler: {
+    connect: () => EMPTY,
+    getfolder: () => newObject('task-folder', 'TaskFolder'),
+    newtask: () => newObject('task-definition', 'TaskDefinition', { actions: [] }),
+  },
+  'task-definition': {
+    actions: (_h, o) => {
+      const existing = o.props.get('actions');
+      if (existing && isObject(existing)) return existing;
+      const actions = newObject('task-actions', 'ActionCollection', { list: o.state.actions });
+      o.props.set('actions', actions);
+      return actions;
+    },
+    triggers: () => newObject('other', 'TriggerCollection'),
+    settings: () => newObject('other', 'TaskSettings'),
+    registrationinfo: () => newObject('other', 'RegistrationInfo'),
+    principal: () => newObject('other', 'Principal'),
+  },
+  'task-actions': {
+    create: (_h, o) => {
+      const action = newObject('task-action', 'ExecAction');
+      (o.state.list as VbObject[]).push(action);
+      return action;
+    },
+  },
+  'task-folder': {
+    registertaskdefinition: (host, o, a) => {
+      const def = a[1];
+      const name = text(a[0]);
+      const actions = def && isObject(def) && Array.isArray(def.state.actions) ? (def.state.actions as VbObject[]) : [];
+      const commands = actions.map((x) => [text(x.props.get('path') ?? EMPTY), text(x.props.get('arguments') ?? EMPTY)].filter(Boolean).join(' ')).filter(Boolean);
+      host.effects.add(host.effects.tasks, { name, command: commands[0], evidence: `${evidenceOf(o, 'RegisterTaskDefinition', a.slice(0, 1))}${commands.length ? ` → ${commands.join('; ')}` : ''}` });
+      return newObject('other', 'RegisteredTask');
+    },
+    gettask: () => newObject('other', 'RegisteredTask'),
+  },
+  xmldom: {
+    createelement: (_h, _o, a) => newObject('xml-element', `element ${text(a[0]) ?? ''}`),
+    loadxml: () => true,
+  },
+  'xml-element': {
+    nodetypedvalue: (host, o) => {
+      const type = (toStr(o.props.get('datatype') ?? EMPTY) ?? '').toLowerCase();
+      const content = toStr(o.props.get('text') ?? EMPTY);
+      if (content === undefined) return unknown('nodeTypedValue');
+      if (type === 'bin.base64') {
+        host.effects.technique('vbscript.obfuscation.base64', `bin.base64 nodeTypedValue of ${content.length} characters`);
+        return { kind: 'bytes', bytes: Buffer.from(content.replace(/\s+/g, ''), 'base64') };
+      }
+      if (type === 'bin.hex') {
+        host.effects.technique('vbscript.obfuscation.hex', `bin.hex nodeTypedValue of ${content.length} characters`);
+        return { kind: 'bytes', bytes: Buffer.from(content.replace(/[^0-9a-f]/gi, ''), 'hex') };
+      }
+      return content;
+    },
+  },
+  dictionary: {
+    add: (_h, o, a) => {
+      dict(o).set(keyOf(a[0]), a[1] ?? EMPTY);
+      return EMPTY;
+    },
+    item: (_h, o, a) => dict(o).get(keyOf(a[0])) ?? EMPTY,
+    __default: (_h, o, a) => dict(o).get(keyOf(a[0])) ?? EMPTY,
+    exists: (_h, o, a) => dict(o).has(keyOf(a[0])),
+    count: (_h, o) => dict(o).size,
+    keys: (_h, o) => ({ kind: 'array', items: [...dict(o).keys()] }),
+    items: (_h, o) => ({ kind: 'array', items: [...dict(o).values()] }),
+    remove: (_h, o, a) => {
+      dict(o).delete(keyOf(a[0]));
+      return EMPTY;
+    },
+  },
+  installer: {
+    installproduct: (host, o, a) => {
+      const url = text(a[0]);
+      host.effects.add(host.effects.requests, { url, method: 'GET', via: 'WindowsInstaller.Installer.InstallProduct', evidence: evidenceOf(o, 'InstallProduct', a) });
+      runCommand(host, 'WindowsInstaller.Installer.InstallProduct', url === undefined ? undefined : `msiexec /i ${url}`, true, evidenceOf(o, 'InstallProduct', a));
+      return EMPTY;
+    },
+  },
+};
+
+function dict(o: VbObject): Map<string, Value> {
+  o.state.map ??= new Map<string, Value>();
+  return o.state.map as Map<string, Value>;
+}
+function keyOf(v: Value | undefined): string {
+  return v === undefined ? '' : (toStr(v) ?? show(v));
+}
+
+function streamWrite(host: ObjectHost, o: VbObject, v: Value, mode: 'binary' | 'text'): Value {
+  const charset = mode === 'text' ? (toStr(o.props.get('charset') ?? EMPTY) ?? 'utf-8') : 'utf-8';
+  const { bytes, from } = bytesOf(v, charset);
+  if (from) {
+    o.state.from = from;
+    o.state.content = undefined;
+    return EMPTY;
+  }
+  if (!bytes || o.state.from) return EMPTY;
+  const before = o.state.content instanceof Uint8Array ? o.state.content : new Uint8Array(0);
+  const joined = concatBytes(before, bytes, host.maxBytes);
+  if (!joined) host.effects.limit('maxDecodedBytes', `a stream grew past ${host.maxBytes} bytes`);
+  else o.state.content = joined;
+  return EMPTY;
+}
+
+function textWrite(host: ObjectHost, o: VbObject, v: Value | undefined, suffix: string): Value {
+  if (o.state.written === undefined) return EMPTY;
+  const s = v === undefined ? '' : toStr(v);
+  if (s === undefined) {
+    o.state.written = undefined; // part of the content is unknown: report the file, not a wrong content
+    return EMPTY;
+  }
+  const next = `${String(o.state.written)}${s}${suffix}`;
+  if (next.length > host.maxBytes) {
+    host.effects.limit('maxDecodedBytes', `a written file grew past ${host.maxBytes} characters`);
+    o.state.written = undefined;
+  } else o.state.written = next;
+  return EMPTY;
+}
+
+/** Reads a member (`obj.Prop`): a set property first, then a modelled member called without arguments. */
+export function getMember(host: ObjectHost, obj: VbObject, name: string): Value {
+  const lower = name.toLowerCase();
+  const member = FAMILIES[obj.family]?.[lower];
+  if (obj.props.has(lower) && !(member && lower === 'nodetypedvalue')) return obj.props.get(lower)!;
+  if (member) return member(host, obj, []);
+  return unknownMember(obj, name);
+}
+
+/** Calls a member (`obj.Method a, b` or `obj.Method(a)`). */
+export function callMember(host: ObjectHost, obj: VbObject, name: string, args: Value[]): Value {
+  const lower = name.toLowerCase();
+  const member = FAMILIES[obj.family]?.[lower];
+  if (member) return member(host, obj, args);
+  const prop = obj.props.get(lower);
+  if (prop !== undefined && args.length > 0) return indexValue(prop, args);
+  if (prop !== undefined) return prop;
+  return unknownMember(obj, name);
+}
+
+/** `obj(args)`: the object's default member (Environment("TEMP"), dict("k")). */
+export function callDefault(host: ObjectHost, obj: VbObject, args: Value[]): Value {
+  const member = FAMILIES[obj.family]?.__default;
+  if (member) return member(host, obj, args);
+  return unknown(`${obj.name}(${quoteArgs(args)})`);
+}
+
+export function setMember(host: ObjectHost, obj: VbObject, name: string, value: Value): void {
+  const lower = name.toLowerCase();
+  if (obj.family === 'stream' && lower === 'type') return void obj.props.set(lower, value);
+  if (obj.family === 'stream' && lower === 'position' && toNum(value) === 0) return;
+  if (obj.family === 'dictionary' && lower === 'item') return;
+  obj.props.set(lower, value);
+  void host;
+}
+
+/** Members of an object whose family is not modelled (or a member that is not): unknown, chainable. */
+function unknownMember(obj: VbObject, name: string): Value {
+  if (obj.family === 'other' || obj.family === 'collection' || obj.family === 'exec' || obj.family === 'network' || obj.family === 'clsid') {
+    return newObject('other', `${obj.name}.${name}`);
+  }
+  return unknown(`${obj.name}.${name}`);
+}
+
+function indexValue(v: Value, args: Value[]): Value {
+  if (isArray(v)) {
+    const i = toNum(args[0] ?? EMPTY);
+    return i === undefined ? unknown('an array item') : (v.items[i] ?? unknown('an item past the end'));
+  }
+  return unknown('an indexed member');
+}
+
+/** Items For Each walks; undefined when the collection is not known (the loop body then runs once). */
+export function itemsOf(v: Value): Value[] | undefined {
+  if (isArray(v)) return v.items;
+  if (isBytes(v) && !v.from) return [...v.bytes];
+  if (isObject(v) && v.family === 'dictionary') return [...dict(v).keys()];
+  return undefined;
+}
+
+/** Family names an analyst reads. */
+export function isNetworkFamily(family: string): boolean {
+  return vbscriptRules().network.includes(family);
+}

