@@ -151,6 +151,15 @@ test('a crypter-style DLL: plain code, the payload encrypted in one big resource
   assert.ok(!(r.iocs ?? []).some((i) => i.role === 'c2'));
 });
 
+test('a .NET assembly imports only mscoree.dll by design: not a packing sign', async () => {
+  const net = buildPe({ dotnet: true, imports: [{ dll: 'mscoree.dll', functions: ['_CorDllMain'] }] });
+  const r = await runAnalyzer(peAnalyzer, net);
+  assert.equal((r.facts?.pe as { dotnet?: boolean }).dotnet, true);
+  assert.ok(!findingIds(r).includes('pe.packed.few-imports'));
+  const native = await runAnalyzer(peAnalyzer, buildPe({ imports: [{ dll: 'mscoree.dll', functions: ['_CorDllMain'] }] }));
+  assert.ok(findingIds(native).includes('pe.packed.few-imports'), 'the same imports without a CLR header are');
+});
+
 test('overlay and an Authenticode-shaped certificate table', async () => {
   const pe = buildPe({ overlay: noiseBytes(8192, 3), signatureBytes: 1024 });
   const r = await runAnalyzer(peAnalyzer, pe);

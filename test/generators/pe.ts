@@ -33,6 +33,8 @@ export interface PeSpec {
   signatureBytes?: number;
   /** Entry point RVA; default the start of the first section. */
   entryPoint?: number;
+  /** Sets the CLR runtime header directory, as a .NET assembly has (the header itself is not written). */
+  dotnet?: boolean;
   /** Hostile: every resource data entry points here instead of at its own bytes. */
   resourceDataOverride?: { rva: number; size: number };
 }
@@ -351,6 +353,7 @@ export function buildPe(spec: PeSpec = {}): Uint8Array {
   const dirAt = opt + (is64 ? 108 : 92);
   w.u32(dirAt, 16);
   if (signature) dirs[4] = { rva: sectionsEnd + overlay.length, size: signature };
+  if (spec.dotnet) dirs[14] = { rva: codeRva, size: 0x48 };
   dirs.forEach((d, i) => {
     w.u32(dirAt + 4 + i * 8, d.rva);
     w.u32(dirAt + 8 + i * 8, d.size);

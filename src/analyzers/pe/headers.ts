@@ -67,7 +67,13 @@ const SUBSYSTEMS: Record<number, string> = {
   16: 'Windows boot application',
 };
 
-export const DIR = { export: 0, import: 1, resource: 2, security: 4 } as const;
+export const DIR = { export: 0, import: 1, resource: 2, security: 4, clr: 14 } as const;
+
+/** A .NET assembly: its code is IL, and it imports only mscoree.dll by design. */
+export function isDotNet(h: PeHeaders): boolean {
+  const clr = h.directories[DIR.clr];
+  return clr !== undefined && clr.rva !== 0 && clr.size !== 0;
+}
 
 const IMAGE_FILE_DLL = 0x2000;
 const SCN_EXECUTE = 0x20000000;

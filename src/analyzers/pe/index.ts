@@ -6,7 +6,7 @@ import type { Analyzer, AnalysisContext, AnalyzerResult, Artifact, ChildArtifact
 import { exportLabel } from './label.ts';
 import { parseExports } from './exports.ts';
 import { PE_FINDINGS } from './findings.ts';
-import { describeTimestamp, type Malformation, parseHeaders } from './headers.ts';
+import { describeTimestamp, isDotNet, type Malformation, parseHeaders } from './headers.ts';
 import { parseImports } from './imports.ts';
 import { findOverlay, findSignature } from './overlay.ts';
 import { packerSigns } from './packer.ts';
@@ -92,6 +92,7 @@ export const peAnalyzer: Analyzer = {
         machine: h.machine,
         timestamp: describeTimestamp(h.timestamp),
         subsystem: h.subsystem,
+        dotnet: isDotNet(h) || undefined,
         entryPoint: hex(h.entryPoint),
         sections: h.sections.slice(0, SHOWN.sections).map((s) => ({
           name: s.name,

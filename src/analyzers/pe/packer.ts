@@ -2,7 +2,7 @@
 // Thresholds and known packer section names are data (rules/pe-packers.yaml).
 
 import { loadRules } from '../../engine/rules.ts';
-import { DIR, type PeHeaders, type Section, sectionAt } from './headers.ts';
+import { DIR, isDotNet, type PeHeaders, type Section, sectionAt } from './headers.ts';
 import type { ImportTable } from './imports.ts';
 import type { Resource } from './resources.ts';
 
@@ -47,7 +47,7 @@ export function packerSigns(h: PeHeaders, imports: ImportTable, resources: reado
   );
   const hasCode = h.sections.some((s) => (s.characteristics & (SCN_CODE | SCN_EXECUTE)) !== 0);
   const fewImports =
-    hasCode && imports.functionCount < t.fewImports
+    hasCode && !isDotNet(h) && imports.functionCount < t.fewImports
       ? `${imports.functionCount} imported functions from ${imports.dlls.length} DLLs (${imports.dlls.map((d) => d.dll).join(', ') || 'none'})`
       : undefined;
   const writableExecutable = h.sections.filter((s) => s.access === 'rwx' || s.access === '-wx');
