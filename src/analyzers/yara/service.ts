@@ -107,8 +107,9 @@ export class YaraService implements YaraScanner {
       // An idle fallback worker must not hold the process open, but a busy one must, or the process could
       // exit with a scan still pending.
       worker.ref();
-      // A copy, so the worker never sees the engine's buffer (which it frees after analysis).
-      worker.postMessage({ id, data: data.slice() });
+      // A copy, transferred: the worker owns it, and the engine's buffer is never shared.
+      const copy = data.slice();
+      worker.postMessage({ id, data: copy }, [copy.buffer]);
     });
   }
 
