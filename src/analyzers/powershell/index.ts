@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { loadRules } from '../../engine/rules.ts';
 import type { Analyzer, AnalysisContext, AnalyzerResult, Artifact } from '../../engine/types.ts';
 import { Collector } from '../cmdline/collector.ts';
-import { isStagingPath, normaliseUrl, urlsInText } from '../cmdline/payload.ts';
+import { isStagingPath, urlsInText } from '../cmdline/payload.ts';
 import { layerOf, textOf } from '../cmdline/text.ts';
 import type { Effects } from './effects.ts';
 import { Evaluator } from './evaluator.ts';
@@ -167,4 +167,3 @@ function baseName(path: string): string {
   return (path.split(/[\\/]/).pop() ?? '').toLowerCase().trim();
 }
 
-export { normaliseUrl };

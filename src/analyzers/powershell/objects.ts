@@ -807,4 +807,3 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-export { UNKNOWN };
