@@ -10,7 +10,14 @@ import type { FuzzTarget } from './targets.ts';
 
 export type Outcome =
   | { ok: true; result: AnalyzerResult }
-  | { ok: false; kind: 'crash' | 'timeout' | 'invariant'; signature: string; message: string };
+  | { ok: false; kind: FailureKind; signature: string; message: string };
+
+/**
+ * crash: analyze() threw; invariant: a result the engine cannot use; timeout: did not stop when aborted;
+ * slow: stopped when aborted, but needed the whole budget (a cost worth a look, e.g. a parser loop that only
+ * the time limit ends).
+ */
+export type FailureKind = 'crash' | 'timeout' | 'invariant' | 'slow';
 
 const config = defaultConfig();
 
@@ -61,6 +68,7 @@ export async function execute(target: FuzzTarget, data: Uint8Array, budgetMs: nu
     if (result === 'hung') {
       return { ok: false, kind: 'timeout', signature: `${target.name}: did not settle ${graceMs} ms after its signal aborted`, message: 'ignored the abort signal' };
     }
+    if (controller.signal.aborted) return slow(target.name, budgetMs);
     const unknown = (result.findings ?? []).map((f) => f.id).filter((id) => !target.analyzer.findings[id]);
     if (unknown.length > 0) {
       return { ok: false, kind: 'invariant', signature: `${target.name}: finding not in catalogue: ${unknown[0]}`, message: `finding ids not in the catalogue: ${unknown.join(', ')}` };
@@ -70,13 +78,17 @@ export async function execute(target: FuzzTarget, data: Uint8Array, budgetMs: nu
     }
     return { ok: true, result };
   } catch (err) {
-    // Stopping on the abort we asked for is the analyzer behaving.
-    if (controller.signal.aborted) return { ok: true, result: {} };
+    // Stopping on the abort we asked for is the analyzer behaving; that it needed the whole budget is noted.
+    if (controller.signal.aborted) return slow(target.name, budgetMs);
     return { ok: false, kind: 'crash', signature: crashSignature(target.name, err), message: describe(err) };
   } finally {
     clearTimeout(abort);
     clearTimeout(late);
   }
+}
+
+function slow(target: string, budgetMs: number): Outcome {
+  return { ok: false, kind: 'slow', signature: `${target}: ran until aborted at ${budgetMs} ms`, message: `the analyzer needed the whole ${budgetMs} ms budget and stopped on the abort signal` };
 }
 
 function describe(err: unknown): string {

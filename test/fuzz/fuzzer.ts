@@ -4,6 +4,7 @@
 // corpus so far and the time left.
 
 import { Worker } from 'node:worker_threads';
+import type { FailureKind } from './execute.ts';
 import { currentInput, SLOT, sharedFor, type LoopMessage, type LoopOptions } from './protocol.ts';
 import { targetByName } from './targets.ts';
 
@@ -24,7 +25,7 @@ export interface FuzzOptions {
 }
 
 export interface CrashRecord {
-  kind: 'crash' | 'timeout' | 'invariant' | 'hang' | 'worker-died';
+  kind: FailureKind | 'hang' | 'worker-died';
   signature: string;
   message: string;
   data: Uint8Array;

@@ -35,9 +35,9 @@ async function main(options: LoopOptions): Promise<void> {
     execs++;
     if (!outcome.ok && !reported.has(outcome.signature)) {
       reported.add(outcome.signature);
-      // A timeout is re-run only once per try: minimising it would take budgetMs per attempt.
+      // Slow inputs and timeouts are not minimised: each try would take the whole budget.
       const small =
-        outcome.kind === 'timeout'
+        outcome.kind === 'timeout' || outcome.kind === 'slow'
           ? data
           : await minimise(data, async (c) => {
               const again = await execute(target, c, options.budgetMs);
@@ -60,15 +60,24 @@ async function main(options: LoopOptions): Promise<void> {
 
   let lastStats = performance.now();
   const stats = () => ({ execs, corpus: corpus.length, blocks: coverage.coveredBlocks, known: coverage.knownBlocks });
-  while (performance.now() < deadline && (options.maxExecs === 0 || execs < options.maxExecs)) {
+  const more = () => performance.now() < deadline && (options.maxExecs === 0 || execs < options.maxExecs);
+  // A take costs about 5 ms: batches of cheap inputs share one, a slow target (7-Zip workers) takes per input.
+  let meanMs = 1;
+  while (more()) {
     const batch: Uint8Array[] = [];
-    for (let i = 0; i < options.batch; i++) {
+    const size = Math.max(1, Math.min(options.batch, Math.round(50 / meanMs)));
+    for (let i = 0; i < size && more(); i++) {
       const input = havoc(rng.pick(corpus), { rng, dictionary, other: () => rng.pick(corpus), maxLength: target.maxLength });
+      const began = performance.now();
       await run(input);
+      meanMs = 0.9 * meanMs + 0.1 * (performance.now() - began);
       batch.push(input);
     }
-    const fresh = coverage.take(false);
-    if (fresh.length > 0) {
+    const fresh = coverage.take(batch.length > 1 ? false : true);
+    if (batch.length === 1 && fresh.length > 0) {
+      corpus.push(batch[0]!);
+      send({ type: 'corpus', data: batch[0]! });
+    } else if (fresh.length > 0) {
       // Which of the batch reached them: replay one by one, keeping each input that adds blocks.
       for (const input of batch) {
         await run(input);

@@ -158,7 +158,7 @@ const MUTATIONS: Mutation[] = [
 
 /** One havoc round: 1 to 16 stacked mutations of a copy of `input`. */
 export function havoc(input: Uint8Array, m: MutationContext): Uint8Array {
-  let data = input.slice(0, m.maxLength);
+  let data: Uint8Array = input.slice(0, m.maxLength);
   const rounds = 1 << m.rng.below(5);
   for (let i = 0; i < rounds; i++) data = m.rng.pick(MUTATIONS)(data, m);
   return data;

@@ -4,6 +4,8 @@
 // counter stops moving the supervisor knows which input hangs, and after an out-of-memory death which input
 // killed the worker, without a message per execution.
 
+import type { FailureKind } from './execute.ts';
+
 export interface LoopOptions {
   target: string;
   /** Wall-clock seconds for this worker (the supervisor passes what is left after a restart). */
@@ -27,7 +29,7 @@ export interface LoopOptions {
 export type LoopMessage =
   | { type: 'ready'; seeds: number; blocks: number; known: number }
   | { type: 'corpus'; data: Uint8Array }
-  | { type: 'crash'; kind: 'crash' | 'timeout' | 'invariant'; signature: string; message: string; data: Uint8Array; minimised: Uint8Array }
+  | { type: 'crash'; kind: FailureKind; signature: string; message: string; data: Uint8Array; minimised: Uint8Array }
   | { type: 'stats'; execs: number; corpus: number; blocks: number; known: number }
   | { type: 'done'; execs: number; corpus: number; blocks: number; known: number };
 

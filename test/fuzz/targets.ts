@@ -29,7 +29,7 @@ export interface FuzzTarget {
   /** The artifact kind handed to the analyzer for these bytes. */
   kindOf(data: Uint8Array): string;
   seeds(): Promise<Uint8Array[]>;
-  dictionary: string[];
+  dictionary: (string | Uint8Array)[];
   /** Largest input the mutator makes. */
   maxLength: number;
   /** Passwords the context offers (archives try them). */

@@ -1,0 +1,77 @@
+// Every crash and hang the fuzzers found (test/fuzz-properties.test.ts, test/fuzz.test.ts, scripts/fuzz.ts),
+// minimised and rebuilt here from readable bytes, with what the analyst should get instead.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { msgAnalyzer } from '../src/analyzers/mail/msg.ts';
+import { powershellAnalyzer } from '../src/analyzers/powershell/index.ts';
+import type { AnalyzerResult } from '../src/engine/types.ts';
+import { outlookMsg } from './generators/msg.ts';
+import { findingIds, runAnalyzer } from './generators/pe-run.ts';
+
+const powershell = (script: string) => runAnalyzer(powershellAnalyzer, new TextEncoder().encode(script), 'stage.ps1', {}, 'powershell');
+const outlook = (data: Uint8Array) => runAnalyzer(msgAnalyzer, data, 'report.msg', {}, 'msg');
+const limitDetails = (r: AnalyzerResult) => (r.limits ?? []).map((l) => `${l.limit}: ${l.detail}`);
+
+test('PowerShell: a trailing comma, "!" or "-" is an incomplete script, not a nesting error thrown out of the analyzer', async () => {
+  // Found by scripts/fuzz.ts (minimised to ","): the end of the text was read as a dash, forever.
+  for (const script of [',', '1,', '!', '-', '$a = 1,', "iex 'x' -join"]) {
+    const r = await powershell(script);
+    assert.ok(Array.isArray(r.findings), JSON.stringify(script));
+  }
+});
+
+test('PowerShell: nesting past the parser limit is recovered as a parse error', async () => {
+  // The depth counter kept the failed level, so the top-level statement list rethrew instead of recovering.
+  for (const script of ['('.repeat(500), '{'.repeat(500), '!'.repeat(500), '- '.repeat(500), '$('.repeat(300), '@('.repeat(300), '&{'.repeat(300)]) {
+    const r = await powershell(script);
+    assert.ok(findingIds(r).includes('powershell.parse.incomplete'), `${script.slice(0, 6)}…: ${findingIds(r).join(', ')}`);
+  }
+});
+
+test("PowerShell: 20,000 concatenated pieces are folded, not a stack overflow", async () => {
+  const r = await powershell(`$u = ${"'a'+".repeat(20_000)}'b'; iex $u`);
+  assert.ok(findingIds(r).includes('powershell.obfuscation.concatenation'), findingIds(r).join(', '));
+  assert.deepEqual(limitDetails(r), []);
+});
+
+test('PowerShell: a member chain thousands long stops evaluation with a limit the report names', async () => {
+  // Found by the property test (token soup "$x." repeated): the evaluator recursed once per member.
+  for (const script of [`${'$x.'.repeat(4000)}y`, `$a${'[0]'.repeat(5000)}`, `$a${'.b()'.repeat(5000)}`]) {
+    const r = await powershell(script);
+    assert.ok(limitDetails(r).some((l) => l.startsWith('powershellSteps: evaluation stopped: the script nests deeper')), `${script.slice(0, 8)}…: ${limitDetails(r).join('; ')}`);
+  }
+});
+
+/** Renames a property stream in the compound file's directory (names are UTF-16 there): same bytes, other type tag. */
+function retag(data: Uint8Array, stream: string, newType: string): Uint8Array {
+  const out = Buffer.from(data);
+  const at = out.indexOf(Buffer.from(stream, 'utf16le'));
+  assert.ok(at > 0, `${stream} is in the directory`);
+  out.write(newType, at + (stream.length - 4) * 2, 'utf16le');
+  return new Uint8Array(out);
+}
+
+test('msg: a sender name and subject tagged as binary are not strings, and do not crash the header checks', async () => {
+  // Found by the property test: msgreader returns what the type tag says (here bytes), and
+  // `from.name.normalize` / `subject.matchAll` threw out of the analyzer.
+  const item = outlookMsg({ subject: 'Invoice 4411', senderName: 'Laura Becker', senderEmail: 'l.becker@hoffmann-logistik.example', body: 'Password: Inv4411' });
+  const lying = retag(retag(item, '__substg1.0_0C1A001F', '0102'), '__substg1.0_0037001F', '0102');
+  const r = await outlook(lying);
+  assert.ok(!findingIds(r).includes('email.msg.unparseable'), 'the rest of the item is still read');
+  assert.equal(r.context?.email?.subject, undefined, 'no subject rather than bytes');
+});
+
+test('msg: a cycle in the allocation table is reported as unreadable at once, not after filling the worker heap', async () => {
+  // Found by scripts/fuzz.ts: 8 KB items took 10-16 s and 512 MB before the worker died.
+  const item = outlookMsg({ subject: 'Invoice', senderName: 'Laura', senderEmail: 'l@x.example', body: 'b' });
+  const view = new DataView(item.buffer, item.byteOffset, item.byteLength);
+  const sectorSize = 1 << view.getUint16(0x1e, true);
+  const directory = view.getUint32(0x30, true);
+  const firstFatSector = view.getUint32(0x4c, true);
+  view.setUint32((firstFatSector + 1) * sectorSize + 4 * directory, directory, true); // the directory chain points at itself
+  const r = await outlook(item);
+  const unreadable = (r.findings ?? []).find((f) => f.id === 'email.msg.unparseable');
+  assert.ok(unreadable, findingIds(r).join(', '));
+  assert.match(unreadable.evidence, /cycle/, 'stopped by the chain check, not by the memory cap');
+});
