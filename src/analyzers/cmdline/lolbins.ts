@@ -45,7 +45,7 @@ const rundll32: ProgramHandler = (call, out) => {
     out.finding('cmdline.run.rundll32-script', call.text);
     out.command(call.text);
     out.label('rundll32 script');
-    return;
+    return inlineScript(call.text, out, 'rundll32 script');
   }
   const comma = target.indexOf(',');
   const dll = comma >= 0 ? target.slice(0, comma) : target;
@@ -81,13 +81,28 @@ const regsvr32: ProgramHandler = (call, out) => {
 const mshta: ProgramHandler = (call, out) => {
   const target = call.args.join(' ');
   out.command(call.text);
-  const first = call.args[0] ?? '';
-  if (isUrl(first)) out.payloadUrl(first, 'mshta');
-  else if (/^(javascript|vbscript):/i.test(target)) out.finding('cmdline.run.mshta-inline', call.text);
-  else if (first) out.file(first, 'executed-file');
   out.finding('cmdline.run.mshta', call.text);
   out.label('mshta');
+  const first = call.args[0] ?? '';
+  if (isUrl(first)) out.payloadUrl(first, 'mshta');
+  else if (/^(javascript|vbscript):/i.test(target)) {
+    out.finding('cmdline.run.mshta-inline', call.text);
+    return inlineScript(call.text, out, 'mshta script');
+  } else if (first) out.file(first, 'executed-file');
 };
+
+/**
+ * Script given inline to mshta or rundll32 (vbscript:Execute(...Run "powershell ..."), javascript:...
+ * GetObject("script:http://...")): the commands it runs are read in turn, its URLs are payloads.
+ */
+function inlineScript(text: string, out: Collector, from: string): HandlerOutput {
+  const nested: string[] = [];
+  // VBScript doubles quotes inside a string, and the whole script is often itself inside one: undo both levels.
+  const unquoted = text.replace(/""/g, '"').replace(/""/g, '"');
+  for (const m of unquoted.matchAll(/\.(?:Run|Exec|ShellExecute)\s*\(?\s*"((?:[^"\\]|\\.){4,4000})"/gi)) nested.push(m[1]!);
+  for (const m of unquoted.matchAll(/\b(?:script:)?((?:https?|ftp):\/\/[^\s"'()]+)/gi)) out.payloadUrl(m[1]!, from);
+  return { nested };
+}
 
 const certutil: ProgramHandler = (call, out) => {
   const args = call.args;
