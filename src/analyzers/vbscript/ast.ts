@@ -34,12 +34,15 @@ export type Stmt =
   | { t: 'exit'; what: string; at: number }
   | { t: 'onerror'; at: number }
   | { t: 'procedure'; proc: Procedure; at: number }
-  | { t: 'class'; name: string; at: number };
+  /** A Class: its fields (Dim/Private/Public) and its methods and properties. */
+  | { t: 'class'; name: string; fields: string[]; procs: Procedure[]; at: number };
 
 export interface Procedure {
   name: string;
   lower: string;
   kind: 'function' | 'sub' | 'property';
+  /** For a Property: Get reads it, Let and Set assign it. */
+  accessor?: 'get' | 'let' | 'set';
   params: { name: string; byVal: boolean }[];
   body: Stmt[];
   at: number;

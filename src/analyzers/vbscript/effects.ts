@@ -32,8 +32,10 @@ export interface WrittenFile {
 
 export interface Layer {
   text: string;
-  /** Execute, ExecuteGlobal or Eval. */
+  /** Execute, ExecuteGlobal, Eval or ScriptControl.AddCode. */
   via: string;
+  /** The language of the code: VBScript, or JScript handed to a ScriptControl. */
+  language: 'vbscript' | 'jscript';
   evidence: string;
 }
 

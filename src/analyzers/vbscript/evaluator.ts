@@ -38,6 +38,16 @@ interface Frame {
   vars: Map<string, Slot>;
   proc: Procedure;
   result: Value;
+  /** The instance a class method runs on (`Me`). */
+  self?: VbObject;
+}
+
+/** A script Class: fields, methods (Functions, Subs, Property Get) and property setters (Let/Set). */
+interface ScriptClass {
+  name: string;
+  fields: string[];
+  methods: Map<string, Procedure>;
+  setters: Map<string, Procedure>;
 }
 
 /** Deep enough for real helper chains; beyond it a procedure call returns unknown. */
@@ -53,6 +63,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
   readonly scriptName: string;
   private readonly globals = new Map<string, Slot>();
   private readonly procs = new Map<string, Procedure>();
+  private readonly classes = new Map<string, ScriptClass>();
   private readonly frames: Frame[] = [];
   private readonly withStack: Value[] = [];
   private readonly called = new Set<string>();
@@ -76,14 +87,22 @@ export class Evaluator implements ObjectHost, BuiltinContext {
     }
     // Procedures nothing called are entry points the host calls (Window_OnLoad in an HTA, event handlers):
     // each runs once with unknown arguments so what they would do is seen.
-    for (const proc of this.procs.values()) {
-      if (this.called.has(proc.lower) || this.stoppedBy === 'steps' || this.stoppedBy === 'time') continue;
+    const entries: { proc: Procedure; cls?: ScriptClass }[] = [...this.procs.values()].map((proc) => ({ proc }));
+    for (const cls of this.classes.values()) for (const proc of cls.methods.values()) entries.push({ proc, cls });
+    for (const { proc, cls } of entries) {
+      if (this.called.has(this.callKey(proc, cls?.name)) || this.stoppedBy === 'steps' || this.stoppedBy === 'time') continue;
       try {
-        this.callProc(proc, proc.params.map((p) => unknown(`the argument ${p.name}`)));
+        const self = cls ? this.instantiate(cls) : undefined;
+        this.callProc(proc, proc.params.map((p) => unknown(`the argument ${p.name}`)), self);
       } catch (err) {
         if (!(err instanceof Stop) && !(err instanceof ExitBlock)) throw err;
+        if (this.stoppedBy === 'quit') this.stoppedBy = undefined;
       }
     }
+  }
+
+  private callKey(proc: Procedure, className?: string): string {
+    return className ? `${className.toLowerCase()}.${proc.lower}` : proc.lower;
   }
 
   // BuiltinContext / ObjectHost ----------------------------------------------------------------------------
@@ -121,7 +140,35 @@ export class Evaluator implements ObjectHost, BuiltinContext {
   // Statements ---------------------------------------------------------------------------------------------
 
   private hoist(body: Stmt[]): void {
-    for (const s of body) if (s.t === 'procedure' && !this.procs.has(s.proc.lower)) this.procs.set(s.proc.lower, s.proc);
+    for (const s of body) {
+      if (s.t === 'procedure' && !this.procs.has(s.proc.lower)) this.procs.set(s.proc.lower, s.proc);
+      if (s.t === 'class') this.defineClass(s);
+    }
+  }
+
+  private defineClass(s: Extract<Stmt, { t: 'class' }>): void {
+    const cls: ScriptClass = { name: s.name, fields: s.fields.map((f) => f.toLowerCase()), methods: new Map(), setters: new Map() };
+    for (const p of s.procs) (p.accessor === 'let' || p.accessor === 'set' ? cls.setters : cls.methods).set(p.lower, p);
+    this.classes.set(s.name.toLowerCase(), cls);
+  }
+
+  /** `New Name`: an instance with its fields Empty, after Class_Initialize. */
+  private instantiate(cls: ScriptClass): VbObject {
+    const obj = newObject('script-class', cls.name, { cls });
+    for (const f of cls.fields) obj.props.set(f, EMPTY);
+    const init = cls.methods.get('class_initialize');
+    if (init) this.callProc(init, [], obj);
+    return obj;
+  }
+
+  /** A member of a script class instance: a field, a method, or a Property Get. */
+  private classMember(obj: VbObject, name: string, args: Value[]): Value {
+    const cls = obj.state.cls as ScriptClass;
+    const lower = name.toLowerCase();
+    const method = cls.methods.get(lower);
+    if (method) return this.callProc(method, args, obj);
+    if (obj.props.has(lower)) return this.apply(obj.props.get(lower)!, args);
+    return unknown(`${cls.name}.${name}`);
   }
 
   private block(body: Stmt[]): void {
@@ -171,8 +218,10 @@ export class Evaluator implements ObjectHost, BuiltinContext {
       case 'procedure':
         this.procs.set(s.proc.lower, s.proc);
         return;
-      case 'onerror':
       case 'class':
+        this.defineClass(s);
+        return;
+      case 'onerror':
         return;
     }
   }
@@ -207,23 +256,45 @@ export class Evaluator implements ObjectHost, BuiltinContext {
   }
 
   private ifStatement(s: Extract<Stmt, { t: 'if' }>): void {
-    let explored = false;
+    let undecided = false;
     for (const branch of s.branches) {
       const c = toBool(this.eval(branch.cond));
       if (c === false) continue;
-      this.block(branch.body);
-      if (c === true) return;
-      explored = true; // undecidable: this branch ran, the others may run too
+      if (c === true) {
+        this.block(branch.body);
+        return;
+      }
+      this.explore(branch.body); // undecidable: this branch runs, and the others may run too
+      undecided = true;
     }
-    this.block(s.otherwise);
-    void explored;
+    if (undecided) this.explore(s.otherwise);
+    else this.block(s.otherwise);
+  }
+
+  /**
+   * Runs a branch the evaluator cannot decide on. A WScript.Quit or Exit Sub inside it ends only that path:
+   * `If <not a sandbox> Then … Else WScript.Quit` must not hide what the other path does.
+   */
+  private explore(body: Stmt[]): void {
+    try {
+      this.block(body);
+    } catch (err) {
+      if (err instanceof Stop && this.stoppedBy === 'quit') {
+        this.stoppedBy = undefined;
+        return;
+      }
+      if (err instanceof ExitBlock) return;
+      throw err;
+    }
   }
 
   private select(s: Extract<Stmt, { t: 'select' }>): void {
     const subject = this.eval(s.subject);
+    let undecided = false;
     for (const clause of s.cases) {
       if (clause.tests.length === 0) {
-        this.block(clause.body);
+        if (undecided) this.explore(clause.body);
+        else this.block(clause.body);
         return;
       }
       let decided: boolean | undefined = false;
@@ -236,8 +307,12 @@ export class Evaluator implements ObjectHost, BuiltinContext {
         if (eq === undefined) decided = undefined;
       }
       if (decided === false) continue;
-      this.block(clause.body);
-      if (decided === true) return;
+      if (decided === true) {
+        this.block(clause.body);
+        return;
+      }
+      this.explore(clause.body);
+      undecided = true;
     }
   }
 
@@ -338,12 +413,20 @@ export class Evaluator implements ObjectHost, BuiltinContext {
         if (!slot.constant) slot.value = value;
         return;
       }
+      if (frame?.self?.props.has(lower)) {
+        frame.self.props.set(lower, value);
+        return;
+      }
       this.slots().set(lower, { value });
       return;
     }
     if (target.t === 'member') {
       const base = target.base ? this.eval(target.base) : this.withStack.at(-1);
-      if (base && isObject(base)) setMember(this, base, target.name, value);
+      if (base && isObject(base) && base.family === 'script-class') {
+        const setter = (base.state.cls as ScriptClass).setters.get(target.name.toLowerCase());
+        if (setter) this.callProc(setter, [value], base);
+        else base.props.set(target.name.toLowerCase(), value);
+      } else if (base && isObject(base)) setMember(this, base, target.name, value);
       return;
     }
     if (target.t === 'call') {
@@ -387,8 +470,10 @@ export class Evaluator implements ObjectHost, BuiltinContext {
         if (n === undefined) return unknown('a negated unknown');
         return e.op === '-' ? -n : n;
       }
-      case 'new':
-        return newObject('other', `New ${e.name}`);
+      case 'new': {
+        const cls = this.classes.get(e.name.toLowerCase());
+        return cls ? this.instantiate(cls) : newObject('other', `New ${e.name}`);
+      }
     }
   }
 
@@ -398,6 +483,12 @@ export class Evaluator implements ObjectHost, BuiltinContext {
     if (frame && frame.proc.lower === lower) return frame.result;
     const slot = this.lookupSlot(lower);
     if (slot) return slot.value;
+    if (frame?.self) {
+      if (lower === 'me') return frame.self;
+      if (frame.self.props.has(lower)) return frame.self.props.get(lower)!;
+      const method = (frame.self.state.cls as ScriptClass).methods.get(lower);
+      if (method) return this.callProc(method, [], frame.self);
+    }
     const proc = this.procs.get(lower);
     if (proc) return this.callProc(proc, []);
     if (Object.hasOwn(CONSTANTS, lower)) return CONSTANTS[lower]!;
@@ -408,6 +499,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
   }
 
   private member(base: Value, name: string): Value {
+    if (isObject(base) && base.family === 'script-class') return this.classMember(base, name, []);
     if (isObject(base)) return getMember(this, base, name);
     if (isArray(base) && /^(count|length)$/i.test(name)) return base.items.length;
     return unknown(`${show(base, 60)}.${name}`);
@@ -420,6 +512,9 @@ export class Evaluator implements ObjectHost, BuiltinContext {
       const frame = this.frames.at(-1);
       const slot: Slot | undefined = frame && frame.proc.lower === lower && argExprs.length === 0 ? { value: frame.result } : this.lookupSlot(lower);
       if (slot) return this.apply(slot.value, argExprs.map((a) => this.eval(a)));
+      if (frame?.self && (frame.self.props.has(lower) || (frame.self.state.cls as ScriptClass).methods.has(lower))) {
+        return this.classMember(frame.self, callee.name, argExprs.map((a) => this.eval(a)));
+      }
       const proc = this.procs.get(lower);
       if (proc) return this.callProc(proc, argExprs.map((a) => this.eval(a)));
       const args = argExprs.map((a) => this.eval(a));
@@ -442,6 +537,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
     if (callee.t === 'member') {
       const base = callee.base ? this.eval(callee.base) : (this.withStack.at(-1) ?? unknown('a With object'));
       const args = argExprs.map((a) => this.eval(a));
+      if (isObject(base) && base.family === 'script-class') return this.classMember(base, callee.name, args);
       if (isObject(base)) {
         const lower = callee.name.toLowerCase();
         if (base === this.wscript && (lower === 'quit')) {
@@ -498,7 +594,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
       return unknown(`${via} of code that cannot be known`);
     }
     if (text.trim() === '') return EMPTY;
-    this.effects.add(this.effects.layers, { text, via, evidence: `${via}: ${text.slice(0, 200)}` });
+    this.effects.add(this.effects.layers, { text, via, language: 'vbscript', evidence: `${via}: ${text.slice(0, 200)}` });
     if (via.toLowerCase() !== 'eval' || this.evalDepth >= MAX_EVAL_DEPTH) return unknown(`what ${via} returns`);
     const expr = parseExpression(text);
     if (!expr) return unknown('what Eval returns');
@@ -510,15 +606,15 @@ export class Evaluator implements ObjectHost, BuiltinContext {
     }
   }
 
-  private callProc(proc: Procedure, args: Value[]): Value {
-    this.called.add(proc.lower);
+  private callProc(proc: Procedure, args: Value[], self?: VbObject): Value {
+    this.called.add(this.callKey(proc, self ? (self.state.cls as ScriptClass).name : undefined));
     if (this.frames.length >= MAX_CALL_DEPTH) {
       this.effects.technique('vbscript.hostile.recursion', `${proc.name} called ${MAX_CALL_DEPTH} levels deep`);
       return unknown(`${proc.name} called too deep`);
     }
     const vars = new Map<string, Slot>();
     proc.params.forEach((p, i) => vars.set(p.name.toLowerCase(), { value: args[i] ?? EMPTY }));
-    const frame: Frame = { vars, proc, result: EMPTY };
+    const frame: Frame = { vars, proc, result: EMPTY, self };
     this.frames.push(frame);
     try {
       this.hoist(proc.body);

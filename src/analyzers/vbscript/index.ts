@@ -193,7 +193,8 @@ function reportLayers(effects: Effects, out: Collector, text: string, layer: num
       out.limits.push({ limit: 'maxDecodedLayers', detail: `not peeled: layer ${layer + 1} (${l.via})` });
       continue;
     }
-    out.child('decoded', 'vbscript', `${l.via} (layer ${layer + 1}).vbs`, l.text, { layer: layer + 1, ancestry: [...ancestry, self], via: l.via });
+    const ext = l.language === 'jscript' ? 'js' : 'vbs';
+    out.child('decoded', l.language, `${l.via} (layer ${layer + 1}).${ext}`, l.text, { layer: layer + 1, ancestry: [...ancestry, self], via: l.via });
     out.label(l.via);
   }
   for (const o of effects.opaqueLayers) out.finding('vbscript.exec.opaque', `${o.via}: ${o.evidence}`);

@@ -23,6 +23,13 @@ export function vbscriptRules(): VbscriptRules {
   return rules;
 }
 
+let clsids: Record<string, string> | undefined;
+/** CLSID → ProgID, shared with the JScript mock layer. */
+function progidOfClsid(clsid: string): string | undefined {
+  clsids ??= loadRules<{ clsids: Record<string, string> }>('wsh-environment.yaml').clsids;
+  return clsids[clsid.toLowerCase().replace(/[{}\s]/g, '')];
+}
+
 /** What the evaluator lends the object model. */
 export interface ObjectHost {
   readonly effects: Effects;
@@ -54,6 +61,17 @@ export function getObject(host: ObjectHost, moniker: string, evidence: string): 
   for (const [prefix, family] of Object.entries(vbscriptRules().monikers)) {
     if (!lower.startsWith(prefix)) continue;
     host.effects.add(host.effects.objects, { progid: moniker, family, evidence });
+    if (family === 'clsid') {
+      const progid = progidOfClsid(moniker.slice(prefix.length));
+      return progid ? newObject(familyOf(progid), `${progid} (${moniker})`) : newObject('other', moniker);
+    }
+    if (family === 'scriptlet') {
+      // The scriptlet's code is fetched and run by the moniker itself: a download and code nobody can read here.
+      const url = moniker.slice(prefix.length).trim();
+      host.effects.add(host.effects.requests, { url, method: 'GET', via: 'GetObject("script:…")', evidence });
+      host.effects.add(host.effects.opaqueLayers, { via: 'GetObject("script:…")', evidence });
+      return newObject('other', moniker);
+    }
     if (family === 'wmi') {
       // winmgmts:\\.\root\cimv2:Win32_Process names a class directly.
       const cls = /:(win32_\w+|\w*product)\s*$/i.exec(lower);
@@ -364,6 +382,13 @@ const FAMILIES: Record<string, Record<string, Member>> = {
       return EMPTY;
     },
   },
+  scriptcontrol: {
+    // ScriptControl runs code in a language it is told: VBScript inside VBScript, or JScript.
+    addcode: (host, o, a) => scriptControlCode(host, o, 'AddCode', a[0]),
+    executestatement: (host, o, a) => scriptControlCode(host, o, 'ExecuteStatement', a[0]),
+    eval: (host, o, a) => scriptControlCode(host, o, 'Eval', a[0]),
+    run: () => unknown('what a ScriptControl procedure returns'),
+  },
   installer: {
     installproduct: (host, o, a) => {
       const url = text(a[0]);
@@ -373,6 +398,15 @@ const FAMILIES: Record<string, Record<string, Member>> = {
     },
   },
 };
+
+function scriptControlCode(host: ObjectHost, o: VbObject, method: string, code: Value | undefined): Value {
+  const language = /^j(ava)?script/i.test(toStr(o.props.get('language') ?? EMPTY) ?? '') ? 'jscript' : 'vbscript';
+  const text = code === undefined ? undefined : toStr(code);
+  const via = `ScriptControl.${method}`;
+  if (text === undefined) host.effects.add(host.effects.opaqueLayers, { via, evidence: `${via} of code built at run time` });
+  else if (text.trim()) host.effects.add(host.effects.layers, { text, via, language, evidence: `${via} (${language}): ${text.slice(0, 200)}` });
+  return unknown(`what ${via} returns`);
+}
 
 function dict(o: VbObject): Map<string, Value> {
   o.state.map ??= new Map<string, Value>();

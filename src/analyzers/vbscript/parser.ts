@@ -250,10 +250,11 @@ class Parser {
         case 'class': {
           this.pos++;
           const name = this.name();
-          // Class bodies are skipped: droppers keep their work in procedures and the main body.
-          this.block(this.endOf('class'));
+          const members = this.block(this.endOf('class'));
           this.expectEnd('class');
-          return { t: 'class', name, at };
+          const fields = members.flatMap((m) => (m.t === 'dim' ? m.names.map((n) => n.name) : []));
+          const procs = members.flatMap((m) => (m.t === 'procedure' ? [m.proc] : []));
+          return { t: 'class', name, fields, procs, at };
         }
       }
     }
@@ -437,7 +438,11 @@ class Parser {
     const kindToken = this.next();
     const at = kindToken.at;
     const kind = kindToken.lower as Procedure['kind'];
-    if (kind === 'property') this.next(); // Get / Let / Set
+    let accessor: Procedure['accessor'];
+    if (kind === 'property') {
+      const which = this.next().lower;
+      accessor = which === 'let' || which === 'set' ? which : 'get';
+    }
     const name = this.name();
     const params: Procedure['params'] = [];
     if (this.eatOp('(')) {
@@ -453,7 +458,7 @@ class Parser {
     }
     const body = this.block(this.endOf(kind));
     this.expectEnd(kind);
-    return { t: 'procedure', proc: { name, lower: name.toLowerCase(), kind, params, body, at }, at };
+    return { t: 'procedure', proc: { name, lower: name.toLowerCase(), kind, accessor, params, body, at }, at };
   }
 
   // Expressions -----------------------------------------------------------------------------------------
