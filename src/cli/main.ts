@@ -9,6 +9,7 @@ import { huntCommand } from './hunt.ts';
 import { limitsCommand } from './limits.ts';
 import { serveCommand } from './serve.ts';
 import { usersCommand } from './users.ts';
+import { workerCommand } from './worker.ts';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
   limits: { run: limitsCommand, about: 'print every analysis limit, its value and what it bounds' },
   serve: { run: serveCommand, about: 'run the reporting service: API, web UI, mailbox intake, feedback' },
   users: { run: usersCommand, about: 'add, list and remove users of the service; print API tokens' },
+  worker: { run: workerCommand, about: 'analyse reports from a shared queue (serve --queue redis://…), on any machine' },
 };
 
 export const EXIT = { clean: 0, malicious: 1, failed: 2 } as const;

@@ -17,6 +17,10 @@ options:
   --workers N            analysis worker processes (default: number of cores)
   --job-timeout S        seconds one analysis may take before its worker is stopped
                          (default: the engine's submission limit + 30)
+  --store URL            where reports live: sqlite:PATH or postgres://user:pass@host:port/db
+                         (default: DIR/tacklebox.db)
+  --queue URL            redis://host:port: analyses run in 'tacklebox worker' processes, which read
+                         raw samples from DIR/samples (a folder every worker can read)
   --config FILE          engine configuration (limits, fetch, analyzers), as for analyze
   --fetch off|live       follow links in reported mail (default off)
   --imap URL             poll a reporting mailbox: imap[s]://user:pass@host:port/MAILBOX
@@ -25,8 +29,8 @@ options:
   --smtp URL             send reporter feedback through smtp[s]://user:pass@host:port
   --smtp-from ADDRESS    sender of feedback emails (default security@localhost)
 
-The mailbox and SMTP URLs carry passwords: TACKLEBOX_IMAP_URL and TACKLEBOX_SMTP_URL in the environment
-keep them out of the process list.
+The mailbox, SMTP, store and queue URLs carry passwords: TACKLEBOX_IMAP_URL, TACKLEBOX_SMTP_URL,
+TACKLEBOX_STORE and TACKLEBOX_QUEUE in the environment keep them out of the process list.
 
 Add users with 'tacklebox users add NAME --role reporter|analyst|admin --data DIR'.`;
 
@@ -36,6 +40,8 @@ const OPTIONS = {
   host: { type: 'string' },
   workers: { type: 'string' },
   'job-timeout': { type: 'string' },
+  store: { type: 'string' },
+  queue: { type: 'string' },
   config: { type: 'string' },
   fetch: { type: 'string' },
   imap: { type: 'string' },
@@ -74,6 +80,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
       ? { url: imap, doneFolder: values['imap-done'] ?? 'tacklebox-done', intervalMs: count(values['imap-interval'], '--imap-interval', 30) * 1000 }
       : undefined,
     feedback: smtp ? { smtpUrl: smtp, from: values['smtp-from'] ?? 'security@localhost' } : undefined,
+    store: values.store,
+    queue: values.queue,
   });
   process.stdout.write(`tacklebox serve: listening on ${service.url}\n`);
   await new Promise<void>((resolve) => {
