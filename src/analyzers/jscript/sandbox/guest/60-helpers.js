@@ -154,7 +154,7 @@ var createObject = function (api, progid) {
 };
 var getObject = function (moniker, cls) {
   var m = str(moniker);
-  send({ t: 'object', api: 'GetObject', progid: clip(m, 400), known: /^winmgmts:/i.test(m) || !!PROGIDS[str(cls).toLowerCase()] || !!ALIASES[str(cls).toLowerCase()] });
+  send({ t: 'object', api: 'GetObject', progid: clip(m, 400), known: /^(winmgmts|script):/i.test(m) || !!PROGIDS[str(cls).toLowerCase()] || !!ALIASES[str(cls).toLowerCase()] });
   if (/^winmgmts:/i.test(m)) {
     var after = m.replace(/^winmgmts:/i, '').replace(/\{[^}]*\}!?/, '');
     var clsMatch = /:(\w+)$/.exec(after);
