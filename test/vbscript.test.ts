@@ -23,12 +23,14 @@ import {
   chrwArithmetic,
   downloader,
   executeLayers,
+  fallbackDownloader,
   hta,
   literal,
   replaceChain,
   reversed,
   scriptControlDropper,
   scriptEncode,
+  scriptWriter,
   shiftCipher,
   splitJoin,
   wsf,
@@ -221,6 +223,21 @@ test('ScriptControl code becomes a JScript layer; a script: moniker is a remote 
   assert.equal(layer?.kind, 'jscript');
   assert.ok(iocs(r, 'url').includes('http://h.example/a.sct'));
   assert.ok(ids(r).has('vbscript.exec.opaque'));
+});
+
+test('fallback ProgIDs, Err checks and early exits: the path that goes on keeps its request object', async () => {
+  const r = await run(fallbackDownloader({ url: URL_1, path: PATH_1 }), 'fetch.vbs');
+  assert.deepEqual(iocs(r, 'url'), [URL_1]);
+  assert.ok(r.findings.some((f) => f.id === 'vbscript.download.saved' && f.evidence.includes(URL_1) && f.evidence.includes(PATH_1)));
+});
+
+test('a decoded second stage written to disk and opened is analysed as the next script', async () => {
+  const second = `CreateObject("WScript.Shell").Run ${literal(RUN_1)}, 0`;
+  const r = await run(scriptWriter(second, '%APPDATA%\\stage2.vbs'), 'stage1.vbs');
+  const dropped = r.artifacts.find((a) => a.relation === 'dropped-file');
+  assert.equal(dropped?.kind, 'vbscript');
+  assert.ok(r.findings.some((f) => f.id === 'vbscript.exec.command' && f.evidence.startsWith('Shell.Application.Open')));
+  assert.ok(r.findings.some((f) => f.id === 'vbscript.exec.hidden-window' && f.artifact === dropped!.id && f.evidence.includes(RUN_1)));
 });
 
 test('admin scripts stay benign', async () => {

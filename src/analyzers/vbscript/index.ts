@@ -104,12 +104,12 @@ function reportFiles(effects: Effects, out: Collector): Set<string> {
   const startup = /\\start menu\\programs\\startup\\/i;
   for (const f of effects.files) {
     out.file(f.path, 'dropped-file');
-    out.finding('vbscript.file.write', `${f.via}: ${f.path}`);
+    out.finding('vbscript.file.write', f.path ? `${f.via}: ${f.path}` : f.evidence);
     if (isStagingPath(f.path)) out.finding('vbscript.drop.staging-folder', `${f.via}: ${f.path}`);
     if (startup.test(f.path)) out.finding('vbscript.persistence.startup-folder', `${f.via}: ${f.path}`);
     if (f.fromUrl) {
       fromDownload.add(baseName(f.path));
-      out.finding('vbscript.download.saved', `${f.via}: ${f.fromUrl} → ${f.path}`);
+      out.finding('vbscript.download.saved', `${f.via}: ${f.fromUrl} → ${f.path || 'a path built at run time'}`);
     }
     if (f.content && f.content.length > 0) {
       // What the script carries inside itself and writes out is the next stage: analysed as a child.

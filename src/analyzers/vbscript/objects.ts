@@ -142,7 +142,24 @@ const FAMILIES: Record<string, Record<string, Member>> = {
     path: () => 'C:\\Windows\\System32',
     name: () => 'Windows Script Host',
     version: () => '5.812',
-    arguments: () => ({ kind: 'array', items: [] }),
+    // The arguments a script was started with are not known: neither how many nor which.
+    arguments: (_h, _o, a) => (a.length ? unknown(`the script's argument ${show(a[0]!)}`) : newObject('arguments', 'WScript.Arguments')),
+  },
+  arguments: {
+    item: (_h, _o, a) => unknown(`the script's argument ${show(a[0] ?? EMPTY)}`),
+    __default: (_h, _o, a) => unknown(`the script's argument ${show(a[0] ?? EMPTY)}`),
+    count: () => unknown('how many arguments the script got'),
+    length: () => unknown('how many arguments the script got'),
+    named: () => newObject('arguments', 'WScript.Arguments.Named'),
+    unnamed: () => newObject('arguments', 'WScript.Arguments.Unnamed'),
+  },
+  // Err: calls into the object model never fail here, so Err.Number stays 0 and "If Err Then Quit" is decided.
+  err: {
+    number: () => 0,
+    description: () => '',
+    source: () => '',
+    clear: () => EMPTY,
+    raise: () => EMPTY,
   },
   shell: {
     run: (host, o, a) => {
@@ -188,6 +205,11 @@ const FAMILIES: Record<string, Record<string, Member>> = {
       return EMPTY;
     },
     namespace: (_h, _o, a) => newObject('folder', `Folder ${text(a[0]) ?? ''}`, { path: text(a[0]) ?? '' }),
+    // Open of a file path starts it with its associated program, as a double-click does.
+    open: (host, o, a) => {
+      runCommand(host, 'Shell.Application.Open', a[0], false, evidenceOf(o, 'Open', a));
+      return EMPTY;
+    },
   },
   folder: {
     copyhere: (host, o, a) => {
@@ -218,8 +240,9 @@ const FAMILIES: Record<string, Record<string, Member>> = {
     write: (host, o, a) => streamWrite(host, o, a[0] ?? EMPTY, 'binary'),
     writetext: (host, o, a) => streamWrite(host, o, a[0] ?? EMPTY, 'text'),
     savetofile: (host, o, a) => {
-      const path = text(a[0]);
-      if (path) recordFile(host, path, 'ADODB.Stream.SaveToFile', evidenceOf(o, 'SaveToFile', a), o.state.content as Uint8Array | undefined, o.state.from as string | undefined);
+      // A path built from what is not known is still a save: reported without a file name.
+      const path = text(a[0]) ?? '';
+      recordFile(host, path, 'ADODB.Stream.SaveToFile', evidenceOf(o, 'SaveToFile', a), o.state.content as Uint8Array | undefined, o.state.from as string | undefined);
       return EMPTY;
     },
     loadfromfile: (_h, o, a) => {
