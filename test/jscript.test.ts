@@ -225,3 +225,10 @@ test('code passed to setTimeout, Function and document.write is a decoded layer 
   const written = decoded.find((a) => a.name.startsWith('document-write'))!;
   assert.equal(commands.find((i) => i.value === 'cmd /c layer3')!.artifact, written.id);
 });
+
+test('a script saved as UTF-16 (as Notepad does with "Unicode") is read as WSH reads it', async () => {
+  const source = 'var sh = new ActiveXObject("WScript.Shell"); sh.Run("cmd /c echo héllo");';
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(source, 'utf16le')]);
+  const r = await analyze({ name: 'unicode.js', data: new Uint8Array(utf16) }, config, opened.services);
+  assert.ok(r.findings.some((f) => f.id === 'jscript.exec.command' && f.evidence.includes('echo héllo')), JSON.stringify(r.findings.map((f) => f.id)));
+});

@@ -6,6 +6,7 @@ import type { Analyzer, AnalysisContext, AnalyzerResult, Artifact } from '../../
 import { JSCRIPT_FINDINGS } from './findings.ts';
 import { decodeEncodedScript, isEncodedScript } from './jse.ts';
 import { describeBehaviour } from './results.ts';
+import { scriptText } from './script-text.ts';
 import { SandboxPool } from './sandbox/pool.ts';
 import type { EmulationResult } from './sandbox/protocol.ts';
 import { openSandboxPool } from './service.ts';
@@ -24,7 +25,7 @@ export const jscriptAnalyzer: Analyzer = {
   name: 'jscript',
   findings: JSCRIPT_FINDINGS,
   async analyze(artifact: Artifact, ctx: AnalysisContext): Promise<AnalyzerResult> {
-    let source = new TextDecoder().decode(artifact.data);
+    let source = scriptText(artifact.data);
     const findings: AnalyzerResult['findings'] = [];
     const facts: Record<string, unknown> = {};
     const encoded = artifact.kind === 'jse' || isEncodedScript(source);
