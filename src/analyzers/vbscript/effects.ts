@@ -47,6 +47,8 @@ export class Effects {
   readonly registry: { key: string; value?: string; evidence: string }[] = [];
   readonly tasks: { name?: string; command?: string; evidence: string }[] = [];
   readonly wmiQueries: { query: string; evidence: string }[] = [];
+  /** WMI event subscription parts saved with Put_ (__EventFilter, CommandLineEventConsumer, …). */
+  readonly wmiSubscriptions: { className: string; command?: string; evidence: string }[] = [];
   readonly sleeps: string[] = [];
   readonly layers: Layer[] = [];
   readonly shortcuts: { path: string; target?: string; evidence: string }[] = [];

@@ -86,6 +86,12 @@ export const VBSCRIPT_FINDINGS: FindingCatalogue = {
     score: 700,
     attack: ['T1053.005'],
   },
+  'vbscript.persistence.wmi-subscription': {
+    title: 'VBScript creates a WMI event subscription',
+    score: 800,
+    attack: ['T1546.003'],
+    description: 'An event filter with a command-line or script consumer runs code whenever the event fires, surviving reboots.',
+  },
   'vbscript.wmi.query': {
     title: 'VBScript queries WMI',
     score: 50,

@@ -168,6 +168,13 @@ function reportPersistence(effects: Effects, out: Collector): void {
       out.child('executed-command', 'cmdline', `scheduled task: ${t.command.slice(0, 80)}`, t.command);
     }
   }
+  for (const s of effects.wmiSubscriptions) {
+    out.finding('vbscript.persistence.wmi-subscription', s.evidence);
+    if (s.command) {
+      out.command(s.command, 'persistence');
+      out.child('executed-command', 'cmdline', `WMI consumer: ${s.command.slice(0, 80)}`, s.command);
+    }
+  }
   const recon = vbscriptRules().reconClasses;
   for (const q of effects.wmiQueries) {
     out.finding('vbscript.wmi.query', q.evidence);

@@ -331,7 +331,24 @@ const FAMILIES: Record<string, Record<string, Member>> = {
       if (String(o.state.className).toLowerCase() === 'win32_process') runCommand(host, 'Win32_Process.Create', a[0], false, evidenceOf(o, 'Create', a));
       return 0;
     },
-    spawninstance_: (_h, o) => newObject('other', `${o.name} instance`),
+    spawninstance_: (_h, o) => newObject('wmi-instance', `${o.name} instance`, { className: o.state.className }),
+  },
+  'wmi-instance': {
+    // Saving an event filter, a consumer or their binding is how a WMI event subscription is made (T1546.003).
+    put_: (host, o) => {
+      const className = String(o.state.className ?? '');
+      if (!/^(__eventfilter|__filtertoconsumerbinding|\w*eventconsumer)$/i.test(className)) return newObject('other', 'SWbemObjectPath');
+      const command = text(o.props.get('commandlinetemplate') ?? o.props.get('executablepath') ?? EMPTY) || undefined;
+      const script = text(o.props.get('scripttext') ?? EMPTY);
+      const query = text(o.props.get('query') ?? EMPTY);
+      const detail = command ?? (query || (script ? `script: ${script.slice(0, 200)}` : ''));
+      host.effects.add(host.effects.wmiSubscriptions, { className, command, evidence: `${o.name}.Put_${detail ? `: ${detail}` : ''}` });
+      if (script) {
+        const language = /jscript/i.test(text(o.props.get('scriptingengine') ?? EMPTY) ?? '') ? 'jscript' : 'vbscript';
+        host.effects.add(host.effects.layers, { text: script, via: 'ActiveScriptEventConsumer', language, evidence: `ActiveScriptEventConsumer.ScriptText: ${script.slice(0, 200)}` });
+      }
+      return newObject('other', 'SWbemObjectPath');
+    },
   },
   scheduler: {
     connect: () => EMPTY,
