@@ -17,6 +17,10 @@ export interface Redis {
   url: string;
   /** Kills the server (SIGKILL) and starts an empty one on the same port. */
   restart(): Promise<void>;
+  /** Kills the server (SIGKILL): everything it held is gone, as after a crash without persistence. */
+  down(): Promise<void>;
+  /** Starts an empty server on the same port again. */
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +33,12 @@ export async function startRedis(): Promise<Redis> {
     url: `redis://127.0.0.1:${port}`,
     async restart() {
       await kill(child);
+      child = await launch(port, dir);
+    },
+    async down() {
+      await kill(child);
+    },
+    async up() {
       child = await launch(port, dir);
     },
     async stop() {

@@ -1,0 +1,149 @@
+// Fault tests of the scaled-out service on real engines (PostgreSQL store, Redis queue, `tacklebox worker`
+// processes): a worker killed with SIGKILL mid-analysis, Redis restarted (empty) while reports are queued,
+// and 1000 reports submitted at once. The store is the record: nothing accepted is lost, nothing is analysed
+// twice, repeats of one original are merged.
+
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
+import { startCluster, type Cluster } from './helpers/redis-workers.ts';
+import { call, reportWrapper, rfc822, startTestService, submitEmail, waitFor, type TestService } from './helpers/service.ts';
+
+let cluster: Cluster;
+let db: pg.Client;
+let configPath: string;
+
+before(async () => {
+  cluster = await startCluster();
+  db = new pg.Client({ connectionString: cluster.storeUrl });
+  await db.connect();
+  // A tight engine configuration keeps a thousand small analyses quick.
+  configPath = join(cluster.dataDir, 'tight.yaml');
+  await writeFile(configPath, 'limits:\n  submissionTimeMs: 20000\n  analyzerTimeMs: 5000\n  maxArtifacts: 20\n  maxDepth: 4\n  maxLinks: 5\n');
+});
+after(async () => {
+  await db?.end();
+  await cluster?.stop();
+});
+
+/** The service (intake + API) on the cluster; analyses go to the workers. */
+function service(): Promise<TestService> {
+  return startTestService({ store: cluster.storeUrl, queue: cluster.queueUrl, samplesDir: cluster.samplesDir, sweepMs: 1000, config: loadConfig(configPath) });
+}
+
+async function stopWorkers(): Promise<void> {
+  await Promise.all(cluster.workers.splice(0).map((w) => w.kill('SIGTERM')));
+}
+
+const workerArgs = () => ['--workers', '1', '--lease', '3', '--sweep', '1', '--config', configPath];
+
+test('a worker killed with SIGKILL mid-analysis: its report is taken over and finishes once', { timeout: 90_000 }, async () => {
+  const svc = await service();
+  try {
+    const token = await svc.addUser('kim', 'analyst');
+    // Each analysis is held 3 s in its process, so the report is surely in flight when its worker dies.
+    const slow = { TACKLEBOX_WORKER_DELAY_MS: '3000' };
+    await Promise.all([cluster.startWorker({ args: workerArgs(), env: slow }), cluster.startWorker({ args: workerArgs(), env: slow })]);
+    const { json } = await submitEmail(svc.url, token, rfc822({ subject: 'kill the worker', messageId: '<sigkill@x.example>' }));
+    await waitFor(svc.url, token, json.id, ['analyzing'], 30_000);
+    const { rows } = await db.query('SELECT lease_owner FROM reports WHERE id = $1', [json.id]);
+    const holder = cluster.workers.find((w) => w.id === rows[0].lease_owner);
+    assert.ok(holder, `the report is leased by one of the workers (${rows[0].lease_owner})`);
+    await holder.kill('SIGKILL');
+
+    const done = await waitFor(svc.url, token, json.id, ['done', 'failed'], 60_000);
+    assert.equal(done.json.status, 'done', done.json.error);
+    assert.equal(done.json.attempts, 2, 'claimed by the dead worker, then once more by the live one');
+    // Once: a while later it has not been analysed again, and the queue holds nothing for it.
+    await new Promise((r) => setTimeout(r, 4000));
+    const later = await call(svc.url, 'GET', `/api/reports/${json.id}`, { token });
+    assert.deepEqual([later.json.status, later.json.attempts, later.json.finishedAt], ['done', 2, done.json.finishedAt]);
+    assert.deepEqual((await call(svc.url, 'GET', '/api/stats', { token })).json.queue, { waiting: 0, running: 0 });
+  } finally {
+    await stopWorkers();
+    await svc.stop();
+  }
+});
+
+test('Redis restarted empty while reports are queued (and down while more arrive): nothing is lost', { timeout: 90_000 }, async () => {
+  const svc = await service();
+  try {
+    const token = await svc.addUser('rita', 'analyst');
+    // No worker yet: the reports wait in Redis.
+    const before = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => submitEmail(svc.url, token, rfc822({ subject: `queued ${i}`, messageId: `<redis-q-${i}@x.example>` }))),
+    );
+    assert.deepEqual(new Set(before.map((r) => r.status)), new Set([202]));
+    assert.equal((await call(svc.url, 'GET', '/api/stats', { token })).json.queue.waiting, 20);
+
+    await cluster.redis.down();
+    const during = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => submitEmail(svc.url, token, rfc822({ subject: `while down ${i}`, messageId: `<redis-d-${i}@x.example>` }))),
+    );
+    assert.deepEqual(new Set(during.map((r) => r.status)), new Set([202]), 'reports are accepted while Redis is down: the store holds them');
+    await cluster.redis.up();
+
+    await Promise.all([cluster.startWorker({ args: workerArgs() }), cluster.startWorker({ args: workerArgs() })]);
+    for (const r of [...before, ...during]) {
+      const done = await waitFor(svc.url, token, r.json.id, ['done', 'failed'], 60_000);
+      assert.equal(done.json.status, 'done', done.json.error);
+      assert.equal(done.json.attempts, 1);
+    }
+  } finally {
+    await stopWorkers();
+    await svc.stop();
+  }
+});
+
+test('1000 reports at once on two workers: each analysed exactly once, repeats merged', { timeout: 150_000 }, async () => {
+  const svc = await service();
+  try {
+    const analyst = await svc.addUser('max', 'analyst');
+    const reporters = await Promise.all(Array.from({ length: 4 }, (_, i) => svc.addUser(`staff${i}`, 'reporter', `staff${i}@corp.example`)));
+    await Promise.all([cluster.startWorker({ args: workerArgs() }), cluster.startWorker({ args: workerArgs() })]);
+    const originals = Array.from({ length: 750 }, (_, i) =>
+      rfc822({ from: `Payroll <pay${i % 9}@hr-portal.example>`, subject: `Salary slip ${i}`, messageId: `<slip-${i}@hr-portal.example>`, text: `Slip ${i}` }),
+    );
+    // 250 repeats of originals 0..249 from another reporter, half of them inside a report wrapper.
+    const submissions = [
+      ...originals.map((raw, i) => ({ token: reporters[i % 4]!, raw, original: i })),
+      ...originals.slice(0, 250).map((raw, i) => ({
+        token: reporters[(i + 1) % 4]!,
+        raw: i % 2 ? reportWrapper(`staff${(i + 1) % 4} <staff${(i + 1) % 4}@corp.example>`, raw) : raw,
+        original: i,
+      })),
+    ];
+    const replies = await Promise.all(submissions.map((s) => submitEmail(svc.url, s.token, s.raw)));
+    assert.deepEqual(new Set(replies.map((r) => r.status)), new Set([202]));
+    const idOf = new Map<number, string>();
+    for (const [i, s] of submissions.entries()) {
+      const id = replies[i]!.json.id as string;
+      if (idOf.has(s.original)) assert.equal(id, idOf.get(s.original), `original ${s.original} got two reports`);
+      else idOf.set(s.original, id);
+    }
+    assert.equal(idOf.size, 750);
+
+    // Every report ends done, claimed exactly once (attempts 1), and both workers took part.
+    const until = Date.now() + 130_000;
+    for (;;) {
+      const { rows } = await db.query("SELECT status, count(*)::int AS n, max(attempts) AS most FROM reports WHERE subject LIKE 'Salary slip %' GROUP BY status");
+      const done = rows.find((r) => r.status === 'done');
+      if (done?.n === 750 || Date.now() > until) {
+        assert.deepEqual(rows.map((r) => [r.status, r.n, r.most]), [['done', 750, 1]]);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const merged = await call(svc.url, 'GET', `/api/reports/${idOf.get(5)}`, { token: analyst });
+    assert.deepEqual(merged.json.reporters.map((r: { name: string }) => r.name).sort(), ['staff1', 'staff2']);
+    assert.equal(merged.json.attempts, 1);
+    assert.deepEqual((await call(svc.url, 'GET', '/api/stats', { token: analyst })).json.queue, { waiting: 0, running: 0 });
+    assert.deepEqual((await call(svc.url, 'GET', '/api/jobs/dead', { token: analyst })).json.jobs, []);
+  } finally {
+    await stopWorkers();
+    await svc.stop();
+  }
+});
