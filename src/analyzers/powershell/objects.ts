@@ -308,6 +308,8 @@ export function construct(ev: Evaluator, typeName: string, args: Value[], node: 
       }
       return new PSObject('tcpclient');
     }
+    case 'net.http.httpclient':
+      return new PSObject('httpclient');
     case 'uri':
       return args[0] === undefined ? UNKNOWN : toStr(args[0]);
     case 'string':
@@ -716,6 +718,12 @@ function objectMethod(ev: Evaluator, obj: PSObject, n: string, args: Value[], no
         recordDownload(ev, a0, saves ? args[1] : undefined, `Net.WebClient.${DOWNLOAD_METHODS.get(n)}`, node);
         const url = isUnknown(a0) ? '' : toStr(a0);
         return saves ? null : new Unknown(`download:${url}`);
+      }
+      return UNKNOWN;
+    case 'httpclient':
+      if (/^get(string|bytearray|stream)?async$/.test(n) || n === 'sendasync') {
+        recordDownload(ev, a0, undefined, `HttpClient.${n}`, node);
+        return new Unknown(`download:${isUnknown(a0) ? '' : toStr(a0)}`);
       }
       return UNKNOWN;
     case 'com:msxml2.xmlhttp':
