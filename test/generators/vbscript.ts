@@ -3,7 +3,7 @@
 // Execute layers, the Script Encoder), so a test knows exactly what the analyzer must undo. Also benign
 // admin scripts, WSF/HTA wrappers and hostile scripts (deep Execute nesting, string bombs).
 
-import { JSE_COLUMNS, JSE_PICK } from '../../src/analyzers/jscript/jse.ts';
+import { encodeJse } from './jscript.ts';
 
 /** A VBScript string literal. */
 export function literal(value: string): string {
@@ -121,43 +121,8 @@ export function hta(vbscriptBody: string): string {
   ].join('\r\n');
 }
 
-/** Little-endian 32-bit number as the Script Encoder writes it: base64 of 4 bytes ("XXXXXX=="). */
-function encoderNumber(n: number): string {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n >>> 0);
-  return b.toString('base64');
-}
-
-const ESCAPED: Record<string, string> = { '\n': '@&', '\r': '@#', '>': '@*', '<': '@!', '@': '@$' };
-
-/** Encodes a script with the Windows Script Encoder (what screnc.exe writes into .vbe and .jse files). */
-export function scriptEncode(script: string): string {
-  let body = '';
-  let index = -1;
-  for (const ch of script) {
-    const code = ch.charCodeAt(0);
-    if (code < 128) index++;
-    if (ESCAPED[ch]) {
-      body += ESCAPED[ch];
-      continue;
-    }
-    if (code === 9 || (code > 31 && code < 128)) {
-      const column = JSE_COLUMNS[JSE_PICK[index % 64]!]!;
-      const b = column.findIndex((c, i) => c === ch && isSubstituted(i + 9));
-      if (b < 0) throw new Error(`the Script Encoder cannot encode ${JSON.stringify(ch)}`);
-      body += String.fromCharCode(b + 9);
-      continue;
-    }
-    body += ch;
-  }
-  let sum = 0;
-  for (const ch of body) sum += ch.charCodeAt(0);
-  return `#@~^${encoderNumber(body.length)}${body}${encoderNumber(sum)}^#~@`;
-}
-
-function isSubstituted(code: number): boolean {
-  return (code === 9 || (code > 31 && code < 128)) && code !== 60 && code !== 62 && code !== 64;
-}
+/** The Windows Script Encoder (screnc.exe, .vbe and .jse): the same encoder the JScript tests use. */
+export const scriptEncode = encodeJse;
 
 /** A logon script an IT department writes: drives, printers, a log file, an OS query. Nothing suspicious. */
 export function adminLogonScript(): string {
