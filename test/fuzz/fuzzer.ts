@@ -6,10 +6,12 @@
 import { Worker } from 'node:worker_threads';
 import type { FailureKind } from './execute.ts';
 import { currentInput, SLOT, sharedFor, type LoopMessage, type LoopOptions } from './protocol.ts';
-import { targetByName } from './targets.ts';
+import { targetByName, type FuzzTarget } from './targets.ts';
 
 export interface FuzzOptions {
   target: string;
+  /** A module exporting `target`, instead of a name from targets.ts. */
+  targetModule?: string;
   seconds: number;
   maxExecs?: number;
   seed?: number;
@@ -54,11 +56,12 @@ const MAX_RESTARTS = 50;
 const WORKER = new URL('./worker.mjs', import.meta.url);
 
 export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
-  const target = targetByName(options.target);
+  const target: FuzzTarget = options.targetModule ? (await import(options.targetModule)).target : targetByName(options.target);
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
   const crashes: CrashRecord[] = [];
   const kept: Uint8Array[] = [];
+  const avoid: Uint8Array[] = [];
   const hangMs = options.hangMs ?? Math.max(10_000, (options.budgetMs ?? 2000) * 3);
   let execsBefore = 0; // executions of workers that have ended
   let restarts = 0;
@@ -75,6 +78,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
     const shared = sharedFor(target.maxLength);
     const loop: LoopOptions = {
       target: target.name,
+      targetModule: options.targetModule,
+      avoid,
       seconds: left,
       maxExecs: execsLeft,
       seed: (options.seed ?? 1) + restarts * 7919,
@@ -107,6 +112,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
     stats.execs = execsBefore;
     if (ended.failure) {
       const data = ended.input;
+      avoid.push(data);
       const already = crashes.some((c) => c.signature === ended.failure!.signature);
       if (!already) note({ ...ended.failure, data, minimised: data });
       // The killer input must not come back through the corpus: it was never kept (it ended the worker

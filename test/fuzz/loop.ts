@@ -9,13 +9,13 @@ import { execute } from './execute.ts';
 import { minimise } from './minimise.ts';
 import { havoc, Random } from './mutate.ts';
 import { HEADER_BYTES, SLOT, type LoopMessage, type LoopOptions } from './protocol.ts';
-import { targetByName } from './targets.ts';
+import { targetByName, type FuzzTarget } from './targets.ts';
 
 const SRC = pathToFileURL(resolve(import.meta.dirname, '../../src')).href + '/';
 
 async function main(options: LoopOptions): Promise<void> {
   const send = (m: LoopMessage) => parentPort!.postMessage(m);
-  const target = targetByName(options.target);
+  const target: FuzzTarget = options.targetModule ? (await import(options.targetModule)).target : targetByName(options.target);
   const slots = new Int32Array(options.shared, 0, 4);
   const window = new Uint8Array(options.shared, HEADER_BYTES);
   const rng = new Random(options.seed);
@@ -25,7 +25,9 @@ async function main(options: LoopOptions): Promise<void> {
   const deadline = performance.now() + options.seconds * 1000;
   let execs = 0;
 
-  const run = async (data: Uint8Array) => {
+  // Every execution, minimising included, is announced in shared memory: if it hangs or kills the worker,
+  // the supervisor reads which input it was.
+  const exec = async (data: Uint8Array) => {
     window.set(data.subarray(0, window.length));
     Atomics.store(slots, SLOT.length, Math.min(data.length, window.length));
     Atomics.store(slots, SLOT.running, 1);
@@ -33,6 +35,10 @@ async function main(options: LoopOptions): Promise<void> {
     Atomics.store(slots, SLOT.running, 0);
     Atomics.add(slots, SLOT.execs, 1);
     execs++;
+    return outcome;
+  };
+  const run = async (data: Uint8Array) => {
+    const outcome = await exec(data);
     if (!outcome.ok && !reported.has(outcome.signature)) {
       reported.add(outcome.signature);
       // Slow inputs and timeouts are not minimised: each try would take the whole budget.
@@ -40,7 +46,7 @@ async function main(options: LoopOptions): Promise<void> {
         outcome.kind === 'timeout' || outcome.kind === 'slow'
           ? data
           : await minimise(data, async (c) => {
-              const again = await execute(target, c, options.budgetMs);
+              const again = await exec(c);
               return !again.ok && again.signature === outcome.signature;
             }, options.minimiseMs);
       coverage.discard();
@@ -51,11 +57,14 @@ async function main(options: LoopOptions): Promise<void> {
 
   // Seeds first, each with its own take, so every seed's blocks count as the starting coverage.
   const corpus: Uint8Array[] = [];
+  const avoided = new Set(options.avoid.map((a) => Buffer.from(a).toString('base64')));
   for (const input of [...(await target.seeds()), ...options.corpus]) {
+    if (avoided.has(Buffer.from(input.slice(0, target.maxLength)).toString('base64'))) continue;
     await run(input.slice(0, target.maxLength));
     coverage.take();
     corpus.push(input.slice(0, target.maxLength));
   }
+  if (corpus.length === 0) corpus.push(new Uint8Array(0)); // every seed hung: mutate from nothing
   send({ type: 'ready', seeds: corpus.length, blocks: coverage.coveredBlocks, known: coverage.knownBlocks });
 
   let lastStats = performance.now();

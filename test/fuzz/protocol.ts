@@ -8,6 +8,10 @@ import type { FailureKind } from './execute.ts';
 
 export interface LoopOptions {
   target: string;
+  /** A module exporting `target` (a FuzzTarget not in targets.ts: the harness's own tests). */
+  targetModule?: string;
+  /** Inputs that hung or killed an earlier worker: not run again when the seeds and corpus are replayed. */
+  avoid: Uint8Array[];
   /** Wall-clock seconds for this worker (the supervisor passes what is left after a restart). */
   seconds: number;
   /** Stop after this many executions (0: no cap). */
