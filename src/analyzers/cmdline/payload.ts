@@ -66,13 +66,16 @@ export function isRunKey(key: string): boolean {
   return lolbins().runKeys.some((k) => lower.includes(k));
 }
 
-/** Every URL written literally in a text (quoted URLs taken whole, spaces included). */
+/** Between two URLs of a fallback list written as one string ('http://a/@http://b/'). */
+const LIST_SEPARATOR = /[\s,;|@*!^]+(?=(?:https?|ftp):\/\/)/i;
+
+/** Every URL written literally in a text (quoted URLs taken whole, spaces included; lists split). */
 export function urlsInText(text: string, max = 1000): string[] {
   const found = new Set<string>();
   const quoted = /(['"])((?:https?|ftp):\/\/[^'"\r\n]{1,2048}?)\1/gi;
   for (const m of text.matchAll(quoted)) {
     // 'http://a/1,http://b/2': a fallback list in one string is several URLs.
-    for (const piece of m[2]!.split(/[\s,;|]+(?=(?:https?|ftp):\/\/)/i)) {
+    for (const piece of m[2]!.split(LIST_SEPARATOR)) {
       const url = normaliseUrl(piece);
       if (url) found.add(url);
     }
@@ -80,8 +83,10 @@ export function urlsInText(text: string, max = 1000): string[] {
   }
   const bare = /\b(?:https?|ftp):\/\/[^\s'"`<>(){}[\],;|]{1,2048}/gi;
   for (const m of text.matchAll(bare)) {
-    const url = normaliseUrl(m[0]);
-    if (url && ![...found].some((f) => f.startsWith(url))) found.add(url);
+    for (const piece of m[0].split(LIST_SEPARATOR)) {
+      const url = normaliseUrl(piece);
+      if (url && ![...found].some((f) => f.startsWith(url))) found.add(url);
+    }
     if (found.size >= max) break;
   }
   return [...found];
