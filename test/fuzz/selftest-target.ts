@@ -19,7 +19,7 @@ const misbehaving: Analyzer = {
     if (text.includes('HANG')) for (;;);
     if (text.includes('HOARD')) {
       const hoard: number[][] = [];
-      for (;;) hoard.push(new Array(1 << 20).fill(text.length));
+      for (;;) hoard.push(Array.from({ length: 1 << 20 }, () => text.length));
     }
     return { findings: [{ id: 'selftest.read', evidence: text.slice(0, 20) }] };
   },
