@@ -88,6 +88,12 @@ export const JSCRIPT_FINDINGS: FindingCatalogue = {
     attack: ['T1497'],
     description: 'require, process, import() or constructor.constructor: code that tries to leave a JavaScript sandbox. Nothing of the host is reachable.',
   },
+  'jscript.host.node-api': {
+    title: 'Script is written for Node.js, not Windows Script Host',
+    score: 50,
+    attack: [],
+    description: 'require, process or import() of a Node.js module: names the sandbox does not have, so nothing of the host is reachable. Common in legitimate Node.js code; an escape attempt only together with jscript.sandbox.escape-attempt.',
+  },
   'jscript.hostile.endless-loop': {
     title: 'Script did not finish within the emulation time',
     score: 100,

@@ -44,10 +44,11 @@ export const jscriptAnalyzer: Analyzer = {
       const strings = decodedStrings(ast);
       if (strings.length) facts.decodedStrings = strings.slice(0, 40).map((s) => (s.length > 300 ? `${s.slice(0, 300)}…` : s));
     }
-    const prepared = compiled.length <= MAX_STATIC_CHARS ? instrument(compiled) : { code: `eval = __tb_eval;\n${compiled}`, escapeAttempts: [] };
+    const prepared = compiled.length <= MAX_STATIC_CHARS ? instrument(compiled) : { code: `eval = __tb_eval;\n${compiled}`, escapeAttempts: [], nodeApis: [] };
     if (prepared.escapeAttempts.length) {
       findings.push({ id: 'jscript.sandbox.escape-attempt', evidence: `the source uses ${prepared.escapeAttempts.join(', ')}` });
     }
+    if (prepared.nodeApis.length) findings.push({ id: 'jscript.host.node-api', evidence: `the source uses ${prepared.nodeApis.join(', ')}` });
 
     const runs = await emulate(prepared.code, artifact.name, ctx);
     const behaviour = describeBehaviour(runs, {

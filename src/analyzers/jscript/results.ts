@@ -189,6 +189,9 @@ export function describeBehaviour(runs: EmulationResult[], limits: BehaviourLimi
         case 'self-delete':
           raise('jscript.evasion.self-delete', `DeleteFile(${JSON.stringify(clip(str(e.path), 300))}): the script's own file`);
           break;
+        case 'node-api':
+          raise('jscript.host.node-api', clip(str(e.what), 300));
+          break;
         case 'escape':
           escapes++;
           raise('jscript.sandbox.escape-attempt', `the script looked for the host's ${clip(str(e.what), 40)}`);
@@ -212,6 +215,11 @@ export function describeBehaviour(runs: EmulationResult[], limits: BehaviourLimi
   if (probes.size >= 1) raise('jscript.recon.environment', [...probes].slice(0, 5).join('; '));
   if (sleepMs >= 1000) raise('jscript.evasion.sleep', `WScript.Sleep for ${sleepMs} ms in total`);
 
+  // A script that stopped on a Node.js name was written for another host (the name does not exist here).
+  for (const r of runs) {
+    const name = /ReferenceError: '(process|require|module|exports|Buffer|__dirname|__filename|Deno|Bun)' is not defined/.exec(r.message ?? '');
+    if (name) raise('jscript.host.node-api', `the script used ${name[1]}, which Windows Script Host (and the sandbox) does not have`);
+  }
   const worst = runs.find((r) => r.outcome === 'timeout' || r.outcome === 'memory' || r.outcome === 'stack' || r.outcome === 'crashed');
   const stalled = runs.find((r) => r.outcome === 'stalled');
   if (stalled && !worst) {

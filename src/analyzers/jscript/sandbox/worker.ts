@@ -16,7 +16,7 @@ import type { EmulationRequest, GuestEvent, Outcome, WorkerMessage } from './pro
  */
 const STALL_EVENTS = 400;
 /** What a script did, as opposed to what it looked at: never crowded out by routine events. */
-const KEY_EVENTS = new Set(['exec', 'url', 'file', 'shortcut', 'code', 'task', 'reg', 'wmi', 'escape', 'print', 'error', 'self-delete']);
+const KEY_EVENTS = new Set(['exec', 'url', 'file', 'shortcut', 'code', 'task', 'reg', 'wmi', 'escape', 'print', 'error', 'self-delete', 'node-api']);
 /** Time to set up the mock layer in a fresh runtime, even on a loaded machine. */
 const MOCK_LAYER_MS = 3_000;
 const GUEST_DIR = new URL('./guest/', import.meta.url);

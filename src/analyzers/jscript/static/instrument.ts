@@ -3,14 +3,17 @@
 // `__tb_typeof(a, "b")`, so a COM method can answer "unknown" as under JScript. Also notes what a script reaches
 // for that only a Node.js or browser host would have: attempts to leave the sandbox.
 
+import { builtinModules } from 'node:module';
 import { parseScript, walk, type AnyNode } from './ast.ts';
 
 export interface Instrumented {
   code: string;
   /** False when the script did not parse: eval is then replaced globally (indirect eval, global scope). */
   parsed: boolean;
-  /** Host escape attempts seen in the source: `import()`, `require`, `process`, `constructor.constructor`. */
+  /** Host escape attempts seen in the source: `constructor.constructor("…process…")`, `process.mainModule`. */
   escapeAttempts: string[];
+  /** Node.js module loading seen in the source (`import()` of a built-in): code written for another host. */
+  nodeApis: string[];
 }
 
 /** One change to the source: replace [start, end) with text (start === end inserts). */
@@ -23,13 +26,28 @@ interface Edit {
   span: number;
 }
 
-const HOST_NAMES = new Set(['require', 'process', 'module', 'Buffer', 'globalThis', '__dirname', 'Deno', 'Bun']);
+/** Members of Node's process object that load or run code: read by escapes, not by libraries. */
+const HOST_POWERS = new Set(['mainModule', 'dlopen']);
+/** Code text that hands back the host's globals. */
+const HOST_CODE = /\b(process|require|global|module|Buffer)\b/;
+
+function isConstructorOfConstructor(callee: AnyNode): boolean {
+  if (callee.type !== 'MemberExpression') return false;
+  const name = (n: AnyNode) => (n.computed ? (n.property as AnyNode).value : (n.property as AnyNode).name);
+  const object = callee.object as AnyNode;
+  return name(callee) === 'constructor' && object.type === 'MemberExpression' && name(object) === 'constructor';
+}
+
+function isNodeBuiltin(name: string): boolean {
+  return name.startsWith('node:') || builtinModules.includes(name);
+}
 
 export function instrument(source: string): Instrumented {
   const ast = parseScript(source);
-  if (!ast) return { code: `eval = __tb_eval;\n${source}`, parsed: false, escapeAttempts: [] };
+  if (!ast) return { code: `eval = __tb_eval;\n${source}`, parsed: false, escapeAttempts: [], nodeApis: [] };
   const edits: Edit[] = [];
   const escapes = new Set<string>();
+  const nodeApis = new Set<string>();
   walk(ast, (node) => {
     const span = node.end - node.start;
     if (node.type === 'CallExpression') {
@@ -42,19 +60,26 @@ export function instrument(source: string): Instrumented {
     } else if (node.type === 'UnaryExpression' && node.operator === 'typeof') {
       typeofEdits(source, node, edits);
     } else if (node.type === 'ImportExpression') {
-      escapes.add('import()');
-    } else if (node.type === 'Identifier' && HOST_NAMES.has(node.name as string)) {
-      escapes.add(node.name as string);
+      // JScript has no modules: import() of a Node built-in, or of a computed name, reaches for the host.
+      const specifier = node.source as AnyNode;
+      const name = specifier.type === 'Literal' && typeof specifier.value === 'string' ? specifier.value : undefined;
+      if (name === undefined || isNodeBuiltin(name)) nodeApis.add(`import(${name ?? '…'})`);
+    } else if (node.type === 'CallExpression' || node.type === 'NewExpression') {
+      // (…).constructor.constructor("return process"): Function made from an object, fed code naming the host.
+      const callee = node.callee as AnyNode;
+      const arg = (node.arguments as AnyNode[])[0];
+      const text = arg?.type === 'Literal' && typeof arg.value === 'string' ? arg.value : '';
+      if (isConstructorOfConstructor(callee) && (text === '' || HOST_CODE.test(text))) escapes.add('constructor.constructor');
     } else if (node.type === 'MemberExpression') {
+      // process.mainModule / process.dlopen: what only an escape needs (libraries read process.env, not these).
       const object = node.object as AnyNode;
       const property = node.property as AnyNode;
-      if (property.type === 'Identifier' && property.name === 'constructor' && object.type === 'MemberExpression') {
-        const inner = object.property as AnyNode;
-        if (inner.type === 'Identifier' && inner.name === 'constructor') escapes.add('constructor.constructor');
+      if (object.type === 'Identifier' && object.name === 'process' && property.type === 'Identifier' && HOST_POWERS.has(property.name as string)) {
+        escapes.add(`process.${property.name as string}`);
       }
     }
   });
-  return { code: applyEdits(source, edits), parsed: true, escapeAttempts: [...escapes] };
+  return { code: applyEdits(source, edits), parsed: true, escapeAttempts: [...escapes], nodeApis: [...nodeApis] };
 }
 
 /** `typeof a.b` → `__tb_typeof(a, "b")`, `typeof a[k]` → `__tb_typeof(a, k)`, by edits around the parts. */

@@ -4,8 +4,14 @@ var realEval = global.eval;
 var realFunction = Function;
 // Reports generated code and returns it as the host prepared it (conditional compilation resolved, its own
 // eval calls marked), so every layer is seen however deep it is nested.
+// Generated code that hands back the host's globals: the classic way out of a JavaScript sandbox. Code that
+// merely calls require() is written for Node.js (bundlers generate such code too): noted, not an escape.
+var RETURNS_HOST = /\breturn\s+(?:this\s*\.\s*)?(?:process|require|global|module|Buffer)\b|\bprocess\s*\.\s*(?:mainModule|dlopen)\b/;
+var USES_NODE = /\brequire\s*\(/;
 var seenCode = function (api, code) {
   if (typeof code !== 'string') return code;
+  if (RETURNS_HOST.test(code)) send({ t: 'escape', what: api + '(' + clip(code, 120) + ')' });
+  else if (USES_NODE.test(code)) send({ t: 'node-api', what: api + '(' + clip(code, 120) + ')' });
   var prepared = send({ t: 'code', api: api, language: 'JScript', code: clip(code, MAX_TEXT), complete: code.length <= MAX_TEXT });
   return typeof prepared === 'string' ? prepared : code;
 };

@@ -1,18 +1,7 @@
 /* eslint-disable no-unused-vars -- a fragment of the mock layer: the worker joins all fragments into one function, where these names are used */
-// ---------- Traps for code that looks for a Node.js host: record the attempt, give nothing ----------
-var escapeTrap = function (name) {
-  Object.defineProperty(global, name, {
-    get: function () {
-      send({ t: 'escape', what: name });
-      return undefined;
-    },
-    set: function () {},
-    configurable: false,
-  });
-};
-['process', 'require', 'module', 'exports', 'Buffer', '__dirname', '__filename', 'globalThis_process', 'Deno', 'Bun'].forEach(function (n) {
-  if (n !== 'globalThis_process') escapeTrap(n);
-});
+// No Node.js names exist here (process, require, module, Buffer): `typeof process` is "undefined" as under WSH,
+// so library code that only checks for them behaves as in a browser. Using one is an escape attempt: the host
+// sees it as the ReferenceError it causes, or in the generated code that reaches for it.
 
 var define = function (name, value) {
   Object.defineProperty(global, name, { value: value, writable: true, configurable: true, enumerable: false });
