@@ -84,7 +84,7 @@ const message = fc
 
 test('email: generated MIME trees and mutated samples give results', async () => {
   const { target, samples } = await samplesOf('email');
-  await fc.assert(fc.asyncProperty(fc.oneof(message, mutatedSample(samples)), (data) => assertBehaves(target, data)), runs(250, 9101));
+  await fc.assert(fc.asyncProperty(fc.oneof(message, mutatedSample(samples)), (data) => assertBehaves(target, data)), runs(500, 9101));
 });
 
 test('email through the engine: every analyzer the chain reaches gives a result, none throws', async () => {
@@ -117,7 +117,7 @@ test('msg: mutated Outlook items (sector tables, property streams) give results'
     for (const [slot, value] of links) if (512 + slot * 4 + 4 <= data.length) view.setUint32(512 + slot * 4, value, true);
     return data;
   });
-  await fc.assert(fc.asyncProperty(fc.oneof(mutatedSample(samples), sectorLinks), (data) => assertBehaves(target, data)), runs(120, 9201));
+  await fc.assert(fc.asyncProperty(fc.oneof(mutatedSample(samples), sectorLinks), (data) => assertBehaves(target, data)), runs(300, 9201));
 });
 
 // ---- ZIP and other archives ----
@@ -190,7 +190,7 @@ test('pe: random layouts and lying header fields give results', async () => {
     }
     return data;
   });
-  await fc.assert(fc.asyncProperty(fc.oneof(built, lying, mutatedSample(samples)), (data) => assertBehaves(target, data)), runs(300, 9501));
+  await fc.assert(fc.asyncProperty(fc.oneof(built, lying, mutatedSample(samples)), (data) => assertBehaves(target, data)), runs(800, 9501));
 });
 
 // ---- LNK ----
@@ -206,7 +206,7 @@ test('lnk: shortcuts with any strings, flags and sizes give results', async () =
     if (0x4c + at + 2 <= data.length) dv.setUint16(0x4c + at, size, true); // an IDList, LinkInfo or string size
     return data;
   });
-  await fc.assert(fc.asyncProperty(fc.oneof(built, lying, mutatedSample(samples)), (data) => assertBehaves(target, data)), runs(400, 9601));
+  await fc.assert(fc.asyncProperty(fc.oneof(built, lying, mutatedSample(samples)), (data) => assertBehaves(target, data)), runs(1000, 9601));
 });
 
 // ---- command lines ----
@@ -223,7 +223,7 @@ const nestedCmd = fc.tuple(fc.nat(40), commandLine).map(([depth, inner]) => `${'
 
 test('cmdline: cmd metacharacters, variables, nesting and mutated launchers give results', async () => {
   const { target, samples } = await samplesOf('cmdline');
-  await fc.assert(fc.asyncProperty(fc.oneof(commandLine.map(enc), spaced.map(enc), nestedCmd.map(enc), mutatedSample(samples)), (data) => assertBehaves(target, data)), runs(500, 9701));
+  await fc.assert(fc.asyncProperty(fc.oneof(commandLine.map(enc), spaced.map(enc), nestedCmd.map(enc), mutatedSample(samples)), (data) => assertBehaves(target, data)), runs(1500, 9701));
 });
 
 // ---- PowerShell ----
@@ -240,5 +240,5 @@ const psDeep = fc.tuple(fc.constantFrom(['(', ')'], ['{', '}'], ['$(', ')'], ['@
 
 test('powershell: token soup, deep nesting, long chains and mutated scripts give results', async () => {
   const { target, samples } = await samplesOf('powershell');
-  await fc.assert(fc.asyncProperty(fc.oneof(psScript.map(enc), psDense.map(enc), psDeep.map(enc), mutatedSample(samples)), (data) => assertBehaves(target, data)), runs(500, 9801));
+  await fc.assert(fc.asyncProperty(fc.oneof(psScript.map(enc), psDense.map(enc), psDeep.map(enc), mutatedSample(samples)), (data) => assertBehaves(target, data)), runs(800, 9801));
 });

@@ -16,7 +16,8 @@ export type Edit =
   | { op: 'insert'; at: number; bytes: Uint8Array };
 
 /** Positions are fractions of the input length, so one edit means the same thing on any sample. */
-const where = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+// Unbiased: fast-check favours small values, which would put most edits on the magic number at offset 0.
+const where = fc.noBias(fc.integer({ min: 0, max: 0xffffff })).map((n) => n / 0x1000000);
 const INTERESTING = [0, 1, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
 
 const edit: fc.Arbitrary<{ op: Edit['op']; at: number; bit: number; width: 1 | 2 | 4; value: number; length: number; bytes: Uint8Array }> = fc.record({
