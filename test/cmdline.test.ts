@@ -94,8 +94,9 @@ test('launchers: obfuscated cmd chains down to the decoded script', async () => 
   const carets = await analyze(lines[0]!);
   assert.ok(ids(carets).has('cmdline.obfuscation.carets'), 'carets');
   assert.ok(ids(carets).has('cmdline.launcher.powershell-hidden'), 'hidden window');
-  const vars = await analyze(`cmd /c %COMSPEC:~20,3% /c powershell -enc ${b64}`);
+  const vars = await analyze(`cmd /c %COMSPEC:~-7,1%%COMSPEC:~-6,1%%COMSPEC:~-5,1% /c powershell -enc ${b64}`);
   assert.ok(ids(vars).has('cmdline.obfuscation.variables'), 'substring variables');
+  assert.equal(decodedLayers(vars).length, 1, '"cmd" spelled from %COMSPEC% substrings still runs the launcher');
   assert.ok(ids(await analyze(lines[3]!)).has('cmdline.launcher.powershell-stdin'), 'stdin');
 });
 
@@ -146,7 +147,7 @@ test('a bare text file or a .bat holding commands is identified and read as a co
 });
 
 test('ordinary commands stay benign', async () => {
-  for (const line of ['cmd /c dir C:\\Users & echo done', 'ipconfig /all', 'powershell -NoProfile -Command "Get-Service | Where-Object Status -eq Running"', 'regsvr32 /s "C:\\Program Files\\Vendor\\viewer.ocx"']) {
+  for (const line of ['cmd /c dir C:\\Users & echo done', 'ipconfig /all', 'cmd /c echo a^&b ^> %DATE:~-4%.txt', 'powershell -NoProfile -Command "Get-Service | Where-Object Status -eq Running"', 'regsvr32 /s "C:\\Program Files\\Vendor\\viewer.ocx"']) {
     const run = await analyze(line);
     assert.equal(buildReport(run).verdict, 'benign', `${line}: ${JSON.stringify(run.findings.map((f) => [f.id, f.score]))}`);
   }

@@ -65,7 +65,7 @@ export function expandVariables(text: string, env: Record<string, string>, used?
 
 /**
  * Splits on & && || | outside quotes and removes carets the way cmd.exe's parser does
- * (^x is a literal x, so ^& does not split). Returns the parts and how many carets were removed.
+ * (^x is a literal x, so ^& does not split). Returns the parts and how many carets escaped a letter or digit.
  */
 export function splitChain(text: string): { parts: ChainPart[]; carets: number } {
   const parts: ChainPart[] = [];
@@ -81,7 +81,8 @@ export function splitChain(text: string): { parts: ChainPart[]; carets: number }
       continue;
     }
     if (!inQuote && ch === '^' && i + 1 < text.length) {
-      carets++;
+      // ^& ^| ^> are how a script writes those characters; a caret inside a word (p^ow^ershell) only hides it.
+      if (/[a-z0-9]/i.test(text[i + 1]!)) carets++;
       current += text[++i];
       continue;
     }

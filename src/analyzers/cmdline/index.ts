@@ -55,7 +55,8 @@ function readCommandText(text: string, r: Reading, depth: number): void {
     const expanded = expandVariables(line, r.env, used);
     const { parts, carets } = splitChain(expanded);
     if (carets > 0) r.out.finding('cmdline.obfuscation.carets', line.slice(0, 300));
-    if (used.length > 0) r.out.finding('cmdline.obfuscation.variables', `${used.slice(0, 5).join(', ')} in ${line.slice(0, 200)}`);
+    // One %DATE:~-4% is how batch files format dates; a word assembled from several substrings is hiding.
+    if (used.length >= 3) r.out.finding('cmdline.obfuscation.variables', `${used.slice(0, 5).join(', ')} in ${line.slice(0, 200)}`);
     for (let i = 0; i < parts.length; i++) {
       // Later commands see variables set earlier in the chain (delayed expansion, `call`): approximated here.
       const part = expandVariables(parts[i]!.text, r.env, used);
