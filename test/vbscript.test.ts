@@ -12,6 +12,7 @@ import { tokenize } from '../src/analyzers/vbscript/lexer.ts';
 import { htaAnalyzer, wsfAnalyzer } from '../src/analyzers/wsf/index.ts';
 import { analyze as analyzeReport } from '../src/analyze.ts';
 import { defaultConfig } from '../src/config.ts';
+import { identify } from '../src/engine/identify.ts';
 import { analyzeSubmission, type AnalysisRun } from '../src/engine/submission.ts';
 import type { AnalysisContext, Artifact, EngineConfig } from '../src/engine/types.ts';
 import { buildReport } from '../src/verdict/report.ts';
@@ -66,6 +67,19 @@ test('tokenizer: continuations, separators, comments, doubled quotes, &H and &O 
   assert.deepEqual(text, ['x', '=', 'a"b', '&', '65', '+', '15', ';', 'y', '=', '1', ':', 'w', '=', '2', ';', 'DIM', 'z', ';']);
   assert.equal(tokens.find((t) => t.text === 'DIM')!.lower, 'dim');
   assert.equal(tokenize('n = &HFFFF', 100).tokens[2]!.value, -1, '&HFFFF is the Integer -1');
+});
+
+test('obfuscated VBScript with no name to go by is identified as VBScript; JScript stays JScript', () => {
+  const bytes = (s: string) => new TextEncoder().encode(s);
+  for (const script of [
+    executeLayers('CreateObject("WScript.Shell").Run "calc"', 2),
+    `Execute(${reversed('CreateObject("WScript.Shell").Run "calc"')})`,
+    'CreateObject("WScript.Shell").Run "powershell -enc AAAA", 0',
+    wmiSubscription('calc'),
+  ]) {
+    assert.equal(identify(bytes(script), 'download.bin'), 'vbscript', script.slice(0, 60));
+  }
+  assert.equal(identify(bytes('var s = WScript.CreateObject("WScript.Shell"); s.Run("calc", 0);'), 'download.bin'), 'jscript');
 });
 
 test('string tricks are undone: Chr, ChrW arithmetic, StrReverse, Replace chains, Split/Join, a decoder Function', () => {
