@@ -99,7 +99,7 @@ test('email through the engine: every analyzer the chain reaches gives a result,
         const thrown = run.findings.filter((f) => f.id === 'engine.analyzer-error');
         assert.deepEqual(thrown.map((f) => f.evidence), [], `input (base64): ${Buffer.from(data).toString('base64').slice(0, 2000)}`);
       }),
-      runs(25, 9102),
+      runs(60, 9102),
     );
   } finally {
     await services.close();
