@@ -143,3 +143,9 @@ test('a busy-wait on the clock ends quickly: the clock moves each time the scrip
   assert.ok(report.findings.some((f) => f.id === 'jscript.exec.command' && f.evidence.includes('waited a minute')));
   assert.ok(!report.limits.some((l) => l.limit === 'sandboxTimeMs'));
 });
+
+test('library idioms that generate a little code stay benign', async () => {
+  const lib = 'var root = Function("return this")(); var json = new Function("return " + "{\\"a\\": 1}")(); root.util = { a: json.a };';
+  const report = await analyze({ name: 'util.js', data: new TextEncoder().encode(lib) }, config, opened.services);
+  assert.equal(report.verdict, 'benign', JSON.stringify(report.findings));
+});

@@ -33,6 +33,8 @@ function bytesOf(text: string): Uint8Array {
 
 /** Generated code shorter than this, touching nothing of Windows, is a fragment rather than a layer. */
 const SMALL_CODE = 200;
+/** Generated fragments from one script that add up to obfuscation. */
+const MANY_FRAGMENTS = 3;
 const REACHES_OUT = /ActiveXObject|WScript|GetObject|https?:|\.(Run|Exec|ShellExecute|SaveToFile|Open)\s*\(|eval\s*\(/i;
 const RUN_KEY = /\\(Run|RunOnce|RunServices|RunOnceEx)\\/i;
 const STARTUP = /\\Start Menu\\Programs\\Startup\\/i;
@@ -64,14 +66,19 @@ export function describeBehaviour(runs: EmulationResult[], limits: BehaviourLimi
   let sleepMs = 0;
   let escapes = 0;
 
+  const fragments: string[] = [];
+  let fragmentCount = 0;
   const addCode = (api: string, language: string, code: string) => {
     if (!code.trim() || !once(`code:${code}`)) return;
-    raise('jscript.obfuscation.dynamic-code', `${api}(${clip(JSON.stringify(code), 300)})`);
-    // Small helper fragments (a getter, a one-line decoder) are listed, not analysed again on their own.
+    // Small helper fragments (a getter, a one-line decoder, libraries' Function("return this")) are listed,
+    // not analysed again on their own; many of them together are obfuscation all the same.
     if (code.length < SMALL_CODE && !REACHES_OUT.test(code)) {
+      fragmentCount++;
       if (fragments.length < 10) fragments.push(clip(code, 120));
+      if (fragmentCount >= MANY_FRAGMENTS) raise('jscript.obfuscation.dynamic-code', `${fragmentCount} pieces of generated code, e.g. ${fragments.slice(0, 3).map((f) => JSON.stringify(f)).join(', ')}`);
       return;
     }
+    raise('jscript.obfuscation.dynamic-code', `${api}(${clip(JSON.stringify(code), 300)})`);
     if (codeLayers >= limits.maxCodeLayers) {
       if (once('limit:layers')) limitHits.push({ limit: 'maxDecodedLayers', detail: `more than ${limits.maxCodeLayers} pieces of generated code; the rest were not analysed` });
       return;
@@ -80,7 +87,7 @@ export function describeBehaviour(runs: EmulationResult[], limits: BehaviourLimi
     const isVb = /vbs/i.test(language);
     children.push({ relation: 'decoded', kind: isVb ? 'vbscript' : 'jscript', name: `${api.replace(/\W+/g, '-')}-${codeLayers}.${isVb ? 'vbs' : 'js'}`, data: utf8(code) });
   };
-  const fragments: string[] = [];
+
 
   for (const run of runs) {
     let runSleep = 0;
