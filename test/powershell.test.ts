@@ -186,6 +186,8 @@ test('an ordinary admin script stays benign', async () => {
       '$logs = Get-ChildItem -Path C:\\Logs -Filter *.log',
       'foreach ($f in $logs) { if ($f.Length -gt 10MB) { Compress-Archive -Path $f.FullName -DestinationPath "$($f.FullName).zip" } }',
       'Write-Host ("Archived {0} files" -f $logs.Count)',
+      '$i = 0; foreach ($f in $logs) { $i++; Write-Progress -Activity ("{0} of {1}: {2}" -f $i, $logs.Count, $f.Name) }',
+      '$token = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("user:" + $env:USERNAME))',
       '# docs: https://learn.microsoft.com/powershell/',
     ].join('\n'),
   );

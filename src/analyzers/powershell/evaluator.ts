@@ -5,7 +5,7 @@
 import type { Command, Expr, Param, Stage, Stmt } from './ast.ts';
 import { callCommand, resolveCommandName } from './commands.ts';
 import { Effects } from './effects.ts';
-import { formatString } from './format.ts';
+import { formatString, isShuffledFormat } from './format.ts';
 import { callMethod, castTo, getMember, noteUrlList, setMember, staticMember, typeObject } from './objects.ts';
 import {
   PSObject,
@@ -473,7 +473,7 @@ export class Evaluator {
         if (u) return u;
         const args = toList(r);
         const fmt = toStr(l);
-        if (/\{\d+[^}]*\}/.test(fmt) && args.length > 1) this.effects.technique('powershell.obfuscation.format-operator', this.evidence(node));
+        if (isShuffledFormat(fmt, args.length)) this.effects.technique('powershell.obfuscation.format-operator', this.evidence(node));
         return this.capString(formatString(fmt, args));
       }
       case '-join': {

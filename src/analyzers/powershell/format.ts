@@ -34,3 +34,13 @@ function formatWithSpec(arg: Value, spec: string): string {
       return n.toFixed(m[2] ? width : 2);
   }
 }
+
+/**
+ * True for the obfuscator's use of the format operator: a format made of placeholders only, reordered
+ * ("{2}{0}{1}" -f 'b','c','a'). "{0} of {1}" -f $done, $total is ordinary reporting and does not count.
+ */
+export function isShuffledFormat(format: string, argCount: number): boolean {
+  if (argCount < 2 || !/^(\{\d+\})+$/.test(format)) return false;
+  const order = Array.from(format.matchAll(/\{(\d+)\}/g), (m) => Number(m[1]));
+  return order.some((n, i) => n !== i);
+}

@@ -7,7 +7,7 @@ import { expandVariables } from '../cmdline/cmd.ts';
 import { normaliseUrl } from '../cmdline/payload.ts';
 import type { Evaluator } from './evaluator.ts';
 import { safeRegex } from './evaluator.ts';
-import { formatString } from './format.ts';
+import { formatString, isShuffledFormat } from './format.ts';
 import { inflateCapped } from './inflate.ts';
 import { parseScript } from './parser.ts';
 import {
@@ -389,7 +389,7 @@ function staticCall(ev: Evaluator, t: string, n: string, args: Value[], node: Sp
       const rest = args.length === 2 && Array.isArray(a1) ? a1 : args.slice(1);
       const u = unknownIn(a0, ...rest);
       if (u) return u;
-      if (rest.length > 1) ev.effects.technique('powershell.obfuscation.format-operator', ev.evidence(node));
+      if (isShuffledFormat(toStr(a0), rest.length)) ev.effects.technique('powershell.obfuscation.format-operator', ev.evidence(node));
       return ev.capString(formatString(toStr(a0), rest));
     }
     case 'string::isnullorempty':
