@@ -24,6 +24,7 @@ import {
   chrwArithmetic,
   downloader,
   executeLayers,
+  executedLibrary,
   fallbackDownloader,
   hta,
   literal,
@@ -132,6 +133,13 @@ test('Execute layers are peeled into decoded children down to the payload', asyn
   // Each layer is a child of the one before.
   const chain = layers(r);
   for (let i = 1; i < chain.length; i++) assert.equal(chain[i]!.parent, chain[i - 1]!.id);
+});
+
+test('a decoder Function defined by ExecuteGlobal is used by the script that executed it', async () => {
+  const r = await run(executedLibrary({ url: URL_1, command: RUN_1 }), 'lib.vbs');
+  assert.deepEqual(iocs(r, 'url'), [URL_1]);
+  assert.ok(iocs(r, 'command').includes(RUN_1));
+  assert.equal(layers(r).length, 1, 'the library is still peeled as a layer');
 });
 
 test('.vbe: decoded with the shared Script Encoder decoder and routed as VBScript; encoded JScript stays JScript', async () => {

