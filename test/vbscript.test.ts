@@ -314,6 +314,10 @@ test('hostile: string bombs, endless loops, huge arrays, runaway recursion, deep
   const big = await run('Dim a(999999999)\r\nReDim b(2000000000)\r\nx = Space(2000000000) & String(2000000000, "A")', 'big.vbs', { maxDecodedBytes: 1 << 20 });
   assert.ok(big.limits.some((l) => l.limit === 'maxDecodedBytes'));
 
+  const long = await run(`CreateObject("WScript.Shell").Run "first.exe"\r\nx = ${'"a" & '.repeat(5000)}"b"`, 'long.vbs', { vbscriptSteps: 4000 });
+  assert.ok(long.limits.some((l) => l.limit === 'vbscriptSteps' && l.detail.includes('2000 tokens')));
+  assert.ok(iocs(long, 'command').includes('first.exe'), 'what was read before the token budget ran out is analysed');
+
   const recursion = await run('Function F(x)\r\n  F = F(x & "a")\r\nEnd Function\r\ny = F("")', 'rec.vbs');
   assert.ok(ids(recursion).has('vbscript.hostile.recursion'));
 

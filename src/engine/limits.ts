@@ -32,7 +32,7 @@ export const LIMIT_DEFINITIONS = {
   maxDecodedLayers: { default: 32, unit: 'count', what: 'decoded layers peeled from one command or script' },
   maxDecodedBytes: { default: 16 * 1024 * 1024, unit: 'bytes', what: 'size of one decoded or decompressed layer' },
   powershellSteps: { default: 2_000_000, unit: 'count', what: 'evaluation steps spent on one PowerShell layer (loops, pipelines, string building)' },
-  vbscriptSteps: { default: 2_000_000, unit: 'count', what: 'evaluation steps spent on one VBScript layer (one loop may take a twentieth of them)' },
+  vbscriptSteps: { default: 2_000_000, unit: 'count', what: 'evaluation steps spent on one VBScript layer (it reads up to half as many tokens; one loop may take a twentieth)' },
   peMaxSections: { default: 256, unit: 'count', what: 'section headers read from one PE file (the format allows 65,535)' },
   peMaxImports: { default: 20_000, unit: 'count', what: 'imported functions read from one PE file' },
   peMaxExports: { default: 20_000, unit: 'count', what: 'exported functions read from one PE file' },

@@ -23,8 +23,6 @@ export interface VbscriptAnalysis {
   stoppedBy?: string;
 }
 
-/** Tokens read from one layer: a few megabytes of script; beyond that the rest is reported as not read. */
-const MAX_TOKENS = 2_000_000;
 /** URL scanning and evidence are limited to the first bytes of a layer. */
 const SCAN_CHARS = 1024 * 1024;
 
@@ -36,7 +34,9 @@ export function evaluateVbscript(
   limits: { vbscriptSteps: number; maxDecodedBytes: number },
   options: { signal?: AbortSignal; scriptName?: string } = {},
 ): VbscriptAnalysis {
-  const parsed = parseScript(text, MAX_TOKENS);
+  // Tokens read: half the step budget (a token and its syntax node cost ~250 bytes, so the default
+  // 1,000,000 tokens, megabytes of dense obfuscated code, bound memory near 250 MB).
+  const parsed = parseScript(text, Math.max(1, Math.floor(limits.vbscriptSteps / 2)));
   const ev = new Evaluator({
     maxSteps: limits.vbscriptSteps,
     maxBytes: limits.maxDecodedBytes,
@@ -79,7 +79,7 @@ export const vbscriptAnalyzer: Analyzer = {
 
     for (const url of urlsInText(text.slice(0, SCAN_CHARS))) out.mentionedUrl(url);
     for (const l of effects.limits) out.limits.push(l);
-    if (analysis.truncated) out.limits.push({ limit: 'vbscriptSteps', detail: `read the first ${MAX_TOKENS} tokens of the script` });
+    if (analysis.truncated) out.limits.push({ limit: 'vbscriptSteps', detail: `read the first ${Math.floor((ctx.limits.vbscriptSteps ?? 2_000_000) / 2)} tokens of the script` });
     if (analysis.parseErrors > 0) out.finding('vbscript.parse.incomplete', `${analysis.parseErrors} statements could not be parsed and were skipped`);
 
     const progids = [...new Set(effects.objects.map((o) => o.progid))];

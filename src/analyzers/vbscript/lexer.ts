@@ -15,8 +15,6 @@ export interface Token {
   at: number;
   /** A name written right after a '.', with no space: a member, never a keyword. */
   member?: boolean;
-  /** No whitespace before this token (tells `f(x)` from `f (x)`). */
-  tight?: boolean;
 }
 
 const TWO_CHAR_OPS = new Set(['<>', '<=', '>=']);
@@ -38,7 +36,6 @@ export function tokenize(src: string, maxTokens: number): { tokens: Token[]; tru
   let i = 0;
   let spaced = true;
   const push = (t: Token) => {
-    t.tight = !spaced;
     spaced = false;
     tokens.push(t);
   };
