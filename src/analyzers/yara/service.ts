@@ -107,8 +107,9 @@ export class YaraService implements YaraScanner {
       // An idle fallback worker must not hold the process open, but a busy one must, or the process could
       // exit with a scan still pending.
       worker.ref();
-      // A copy, transferred: the worker owns it, and the engine's buffer is never shared.
-      const copy = data.slice();
+      // A copy in its own ArrayBuffer, transferred: the worker owns it, and the engine's buffer is never shared.
+      // (Buffer#slice would be a view: transferring its .buffer would detach the caller's bytes.)
+      const copy = new Uint8Array(data);
       worker.postMessage({ id, data: copy }, [copy.buffer]);
     });
   }
