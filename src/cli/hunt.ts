@@ -5,6 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { hunt } from '../hunt/impact.ts';
 import { addIndicator, emptyIndicators, indicatorCount, indicatorsFromReport } from '../hunt/indicators.ts';
 import { renderHunt } from '../hunt/render.ts';
+import { shardedHunt } from '../hunt/shard-queue.ts';
+import { SlicePlanError } from '../hunt/shard-plan.ts';
 import { convertRules, BACKENDS, type Backend } from '../hunt/sigma/convert/index.ts';
 import { RuleSet } from '../hunt/sigma/engine.ts';
 import { BUNDLED_RULES, loadSigma } from '../hunt/sigma/load.ts';
@@ -31,6 +33,12 @@ options:
   --convert BACKEND    print the rules as Splunk SPL (spl), Microsoft Sentinel/Defender KQL (kql) or
                        Elastic ES|QL (esql) queries instead of hunting locally
 
+sharded across 'tacklebox worker' processes:
+  --queue URL          redis://host:port: one shard per log file (and time slice) is queued, the workers
+                       hunt them and the results are merged into what one pass finds; logs and rules must
+                       be on a path every worker reads (TACKLEBOX_QUEUE in the environment works too)
+  --slice-at TIME      also cut every file at this ISO 8601 instant; repeatable
+
 A host with no endpoint telemetry is reported as no_telemetry, never as clean.
 exit status: 0 nothing found, 1 detections or impact found, 2 the command failed`;
 
@@ -43,6 +51,8 @@ const OPTIONS = {
   'zip-password': { type: 'string' },
   json: { type: 'boolean' },
   convert: { type: 'string' },
+  queue: { type: 'string' },
+  'slice-at': { type: 'string', multiple: true },
 } as const;
 
 export async function huntCommand(argv: string[]): Promise<number> {
@@ -83,7 +93,21 @@ export async function huntCommand(argv: string[]): Promise<number> {
     process.stderr.write('tacklebox hunt: the cases and --ioc values gave no usable indicator\n');
   }
 
-  const result = await hunt({ indicators, rules: new RuleSet(loaded.rules, filters.filters), logs, zipPassword: values['zip-password'] });
+  const queueUrl = values.queue ?? process.env.TACKLEBOX_QUEUE;
+  if (values['slice-at']?.length && !queueUrl) throw new UsageError('--slice-at needs --queue: time slices are for sharded hunts');
+  const result = queueUrl
+    ? await shardedHunt({
+        queueUrl,
+        logs,
+        indicators,
+        rules: values.rules?.length ? values.rules : [BUNDLED_RULES],
+        filters: values.filters ?? [],
+        sliceAt: values['slice-at'],
+        zipPassword: values['zip-password'],
+      }).catch((err: Error) => {
+        throw err instanceof SlicePlanError ? new UsageError(`--slice-at: ${err.message}`) : err;
+      })
+    : await hunt({ indicators, rules: new RuleSet(loaded.rules, filters.filters), logs, zipPassword: values['zip-password'] });
   process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderHunt(result)}\n`);
   const impacted = result.detections.length > 0 || result.hosts.some((h) => ['infected', 'payload_dropped', 'executed_script'].includes(h.verdict)) ||
     result.summary.clicked > 0 || result.summary.delivered > 0;

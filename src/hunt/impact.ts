@@ -101,6 +101,50 @@ export interface HuntOptions {
   mappings?: Mappings;
   /** Cap on detections listed (all are counted); a noisy rule should not flood the report. */
   maxListed?: number;
+  /**
+   * Events this hunt counts (default all). A shard of a sharded hunt (shard.ts) reads its whole file and keeps
+   * its time slice; the file's coverage (events, errors) still describes the whole file.
+   */
+  accept?: (e: LogEvent) => boolean;
+}
+
+/**
+ * A hunt before its last step, in a form that travels (JSON) and merges: what one pass over some logs found,
+ * with the reading position (`at`, events read before it) of every listed item so that shards of one file
+ * can be put back in reading order (shard-merge.ts). hunt() is collectHunt() then finishHunt().
+ */
+export interface HuntPartial {
+  rules: number;
+  filters: number;
+  events: number;
+  detectionCount: number;
+  suppressedCount: number;
+  detections: Detection[];
+  suppressed: Suppressed[];
+  recipients: Recipient[];
+  clickers: WebHit[];
+  downloaders: WebHit[];
+  sources: SourceCoverage[];
+  hosts: PartialHost[];
+  ipToHost: { ip: string; host: string; at: number }[];
+  at: Record<OrderedList, number[]>;
+}
+
+export type OrderedList = 'detections' | 'suppressed' | 'recipients' | 'clickers' | 'downloaders';
+export const ORDERED_LISTS: readonly OrderedList[] = ['detections', 'suppressed', 'recipients', 'clickers', 'downloaders'];
+
+/** A host as one pass saw it (key: the upper-cased name). */
+export interface PartialHost {
+  key: string;
+  users: string[];
+  verdict: HostVerdict;
+  evidence: string[];
+  /** Reading position of each evidence line. */
+  evidenceAt: number[];
+  shapes: string[];
+  events: number;
+  from: string | null;
+  to: string | null;
 }
 
 const PAYLOAD_PATH = /\.(zip|7z|rar|iso|img|exe|dll|js|jse|vbs|wsf|hta|ps1|msi|lnk|one|dat|bin|tmp|gz)(\?|$)/i;
@@ -109,6 +153,7 @@ interface HostState {
   users: Set<string>;
   verdict: HostVerdict;
   evidence: string[];
+  evidenceAt: number[];
   shapes: Set<string>;
   events: number;
   from: string | null;
@@ -127,6 +172,11 @@ function str(v: unknown): string | undefined {
 }
 
 export async function hunt(options: HuntOptions): Promise<HuntResult> {
+  return finishHunt(await collectHunt(options), options);
+}
+
+/** The pass over the logs: every event read once, matched, and counted per host and file. */
+export async function collectHunt(options: HuntOptions): Promise<HuntPartial> {
   const ind = options.indicators;
   const mappings = options.mappings ?? loadMappings();
   const maxListed = options.maxListed ?? 1000;
@@ -140,14 +190,17 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
     summary: { detections: 0, suppressed: 0, delivered: 0, blocked: 0, clicked: 0, downloaded: 0, infected: 0, hostsWithTelemetry: 0 },
   };
   const hosts = new Map<string, HostState>();
-  const ipToHost = new Map<string, string>();
+  const ipToHost = new Map<string, { host: string; at: number }>();
   const perFile = new Map<string, { from: string | null; to: string | null; hosts: Set<string> }>();
+  const order: Record<OrderedList, number[]> = { detections: [], suppressed: [], recipients: [], clickers: [], downloaders: [] };
+  /** Events read so far, counted or not: the reading position of what the current event adds. */
+  let at = -1;
 
   const hostState = (name: string): HostState => {
     const key = name.toUpperCase();
     let h = hosts.get(key);
     if (!h) {
-      h = { users: new Set(), verdict: 'no_evidence', evidence: [], shapes: new Set(), events: 0, from: null, to: null };
+      h = { users: new Set(), verdict: 'no_evidence', evidence: [], evidenceAt: [], shapes: new Set(), events: 0, from: null, to: null };
       hosts.set(key, h);
     }
     return h;
@@ -156,7 +209,10 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
     if (!host) return;
     const h = hostState(host);
     h.verdict = worse(h.verdict, stage);
-    if (h.evidence.length < 50 && !h.evidence.includes(evidence)) h.evidence.push(evidence);
+    if (h.evidence.length < 50 && !h.evidence.includes(evidence)) {
+      h.evidence.push(evidence);
+      h.evidenceAt.push(at);
+    }
   };
 
   const onFile = (r: FileReport) => {
@@ -170,6 +226,8 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
   let detectionCount = 0;
   let suppressedCount = 0;
   for await (const e of readLogs(options.logs, { mappings, zipPassword: options.zipPassword, onFile })) {
+    at++;
+    if (options.accept && !options.accept(e)) continue;
     result.events++;
     let f = perFile.get(e.file);
     if (!f) {
@@ -188,7 +246,7 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
       h.to = span(h.to, e.time, 'max');
       if (e.user && /\\/.test(e.user) && !/^(NT AUTHORITY|Window Manager|Font Driver Host)\\/i.test(e.user)) h.users.add(e.user);
       const ip = str(e.fields.SourceIp);
-      if (ip && category.includes('network_connection') && !ip.startsWith('127.') && ip !== '::1') ipToHost.set(ip, e.host.toUpperCase());
+      if (ip && category.includes('network_connection') && !ip.startsWith('127.') && ip !== '::1') ipToHost.set(ip, { host: e.host.toUpperCase(), at });
       endpointIndicators(e, ind, prove, result, maxListed);
     } else if (category.includes('mail')) mailEvent(e, ind, mappings, result);
     else if (category.includes('proxy')) webEvent(e, ind, result);
@@ -213,7 +271,48 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
       }
       if (e.logsource.product === 'windows') prove(e.host, stageOf(m.rule), `${m.rule.title}: ${what} (${sourceOf(e)})`);
     }
+    for (const list of ORDERED_LISTS) while (order[list].length < result[list].length) order[list].push(at);
   }
+
+  return {
+    rules: result.rules,
+    filters: result.filters,
+    events: result.events,
+    detectionCount,
+    suppressedCount,
+    detections: result.detections,
+    suppressed: result.suppressed,
+    recipients: result.recipients,
+    clickers: result.clickers,
+    downloaders: result.downloaders,
+    sources: result.coverage.sources,
+    hosts: [...hosts].map(([key, h]) => ({
+      key, users: [...h.users], verdict: h.verdict, evidence: h.evidence, evidenceAt: h.evidenceAt, shapes: [...h.shapes], events: h.events, from: h.from, to: h.to,
+    })),
+    ipToHost: [...ipToHost].map(([ip, v]) => ({ ip, host: v.host, at: v.at })),
+    at: order,
+  };
+}
+
+/** The last step, over one pass or merged shards: people tied to hosts, coverage gaps, verdicts, totals. */
+export function finishHunt(partial: HuntPartial, options: Pick<HuntOptions, 'indicators'>): HuntResult {
+  const ind = options.indicators;
+  const copy = <T>(list: T[]): T[] => list.map((x) => ({ ...x }));
+  const result: HuntResult = {
+    schema: 'tacklebox.hunt/1',
+    rules: partial.rules,
+    filters: partial.filters,
+    events: partial.events,
+    detections: copy(partial.detections), suppressed: copy(partial.suppressed), recipients: copy(partial.recipients),
+    clickers: copy(partial.clickers), downloaders: copy(partial.downloaders), hosts: [],
+    coverage: { sources: partial.sources, hosts: [], uncovered: [] },
+    summary: { detections: 0, suppressed: 0, delivered: 0, blocked: 0, clicked: 0, downloaded: 0, infected: 0, hostsWithTelemetry: 0 },
+  };
+  const { detectionCount, suppressedCount } = partial;
+  const hosts = new Map<string, HostState>(
+    partial.hosts.map((h) => [h.key, { users: new Set(h.users), verdict: h.verdict, evidence: [...h.evidence], evidenceAt: [...h.evidenceAt], shapes: new Set(h.shapes), events: h.events, from: h.from, to: h.to }]),
+  );
+  const ipToHost = new Map<string, string>(partial.ipToHost.map((x) => [x.ip, x.host]));
 
   // One person seen by the proxy (user + IP) and by DNS (IP only) is one clicker: names follow the IP, and
   // an IP seen by endpoint telemetry gets its host name.

@@ -80,7 +80,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   return cluster;
 }
 
-async function spawnWorker(args: string[], env: Record<string, string>): Promise<WorkerProcess> {
+/** Starts `tacklebox ARGS…` (a worker) and waits until it says it is ready. */
+export async function spawnWorker(args: string[], env: Record<string, string> = {}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const collect = (chunk: Buffer) => (out = (out + chunk.toString()).slice(-20_000));

@@ -2,10 +2,12 @@
 // own analysis processes (the same pool and time limit as the service), and records results in the shared
 // store under a lease. Any number of these run on any machines that reach Redis, the store and the samples
 // folder. A report whose worker dies is handed on when the lease runs out (see jobs.ts and bullmq-sweep.ts).
+// The same process runs shards of sharded hunts (src/hunt/shard-queue.ts).
 
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EngineConfig } from '../../engine/types.ts';
+import { startHuntShardWorker } from '../../hunt/shard-queue.ts';
 import { AnalysisPool } from '../analysis/pool.ts';
 import { runReportJob } from '../jobs.ts';
 import { SampleStore, sampleRoot } from '../samples.ts';
@@ -34,6 +36,8 @@ export interface WorkerOptions {
   /** Deliveries of a job before it is dead-lettered (default 5); the first retry waits `backoffMs`, then doubles. */
   attempts?: number;
   backoffMs?: number;
+  /** Hunt shards (`tacklebox hunt --queue …`) run at once in this process; 0 takes none (default 1). */
+  huntShards?: number;
 }
 
 export interface RunningWorker {
@@ -80,6 +84,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }),
   );
   const sweep = startResumeSweep(store, queue, options.sweepMs ?? 30_000);
+  const hunts = (options.huntShards ?? 1) > 0 ? await startHuntShardWorker(options.queueUrl, options.huntShards ?? 1) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
@@ -89,7 +94,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       closing ??= (async () => {
         sweep.stop();
         // Stop taking jobs and let the running ones finish; then the analysis processes and the store.
-        await queue.close();
+        await Promise.all([queue.close(), hunts?.close()]);
         await pool.close();
         await store.close();
       })();
