@@ -50,6 +50,8 @@ export class Effects {
   /** WMI event subscription parts saved with Put_ (__EventFilter, CommandLineEventConsumer, …). */
   readonly wmiSubscriptions: { className: string; command?: string; evidence: string }[] = [];
   readonly sleeps: string[] = [];
+  /** Strings the script computed and stored, first seen first (bounded; for the analyst, not for scoring). */
+  readonly decodedStrings = new Set<string>();
   readonly layers: Layer[] = [];
   readonly shortcuts: { path: string; target?: string; evidence: string }[] = [];
   readonly deletes: { path: string; self: boolean; evidence: string }[] = [];
@@ -67,6 +69,12 @@ export class Effects {
     if (seen) seen.count++;
     else this.techniques.set(id, { evidence: evidence.slice(0, 400), count: 1 });
   }
+
+  decodedString(value: string): void {
+    if (this.decodedStrings.size < Effects.MAX_DECODED_STRINGS) this.decodedStrings.add(value.length > 300 ? `${value.slice(0, 300)}…` : value);
+  }
+
+  static readonly MAX_DECODED_STRINGS = 40;
 
   /** Adds to one of the lists unless it is full. */
   add<T>(list: T[], item: T): void {

@@ -181,9 +181,13 @@ export class Evaluator implements ObjectHost, BuiltinContext {
   private exec(s: Stmt): void {
     this.tick();
     switch (s.t) {
-      case 'assign':
-        this.assign(s.target, this.eval(s.value));
+      case 'assign': {
+        const value = this.eval(s.value);
+        // A string the script computed (not one it wrote down) is what deobfuscation recovered: shown to the analyst.
+        if (typeof value === 'string' && value.length >= 6 && s.value.t !== 'lit') this.effects.decodedString(value);
+        this.assign(s.target, value);
         return;
+      }
       case 'call':
         this.call(s.callee, s.args, s.at);
         return;

@@ -84,6 +84,7 @@ export const vbscriptAnalyzer: Analyzer = {
 
     const progids = [...new Set(effects.objects.map((o) => o.progid))];
     if (progids.length) out.facts.objects = progids.slice(0, 30);
+    if (effects.decodedStrings.size) out.facts.decodedStrings = [...effects.decodedStrings];
     out.facts.layer = layer;
     out.facts.evaluationSteps = analysis.steps;
     if (analysis.stoppedBy === 'time') out.errors.push('evaluation stopped: the analyzer ran out of time');
