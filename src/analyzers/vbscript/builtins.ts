@@ -6,8 +6,12 @@ import { EMPTY, NULL, isArray, isBytes, isObject, isScalar, isUnknown, toNum, to
 export interface BuiltinContext {
   /** Returns the string, or `unknown` when it is larger than the decoded-bytes limit (and notes the limit). */
   str(s: string): Value;
+  /** What a string over the limit becomes (`unknown`, the limit noted), for callers that measure first. */
+  tooLarge(): Value;
   /** Largest array the script may build. */
   maxItems: number;
+  /** Longest string (the decoded-bytes limit): longer ones are never built. */
+  maxBytes: number;
   technique(id: string, evidence: string): void;
 }
 
@@ -71,7 +75,7 @@ function replaceAll(text: string, find: string, repl: string, start: number, cou
     const at = hay.indexOf(needle, from);
     if (at < 0) break;
     out += source.slice(from, at) + repl;
-    if (out.length > ctx.maxItems * 64) return ctx.str(out);
+    if (out.length > ctx.maxBytes) return ctx.str(out);
     from = at + find.length;
     done++;
   }
@@ -111,6 +115,19 @@ function escape(s: string): string {
   return out;
 }
 
+/** StrReverse by UTF-16 code units, as VBScript does, in chunks (no array of one string per character). */
+function reverse(s: string): string {
+  const chunks: string[] = [];
+  const codes = new Array<number>(8192);
+  for (let end = s.length; end > 0; end -= 8192) {
+    const start = Math.max(0, end - 8192);
+    codes.length = end - start;
+    for (let i = end - 1, j = 0; i >= start; i--, j++) codes[j] = s.charCodeAt(i);
+    chunks.push(String.fromCharCode(...codes));
+  }
+  return chunks.join('');
+}
+
 const CLOCK = (name: string): Builtin => () => unknown(`${name} (the clock)`);
 
 export const BUILTINS: Record<string, Builtin> = {
@@ -133,7 +150,7 @@ export const BUILTINS: Record<string, Builtin> = {
   strreverse: known((a, ctx) => {
     const s = str(a[0]) ?? '';
     if (s.length > 1) ctx.technique('vbscript.obfuscation.reversal', `StrReverse("${s.slice(0, 80)}")`);
-    return [...s].reverse().join('');
+    return reverse(s);
   }, 'StrReverse'),
   replace: known((a, ctx) => {
     const text = str(a[0]);
@@ -166,11 +183,14 @@ export const BUILTINS: Record<string, Builtin> = {
   trim: known((a) => (str(a[0]) ?? '').replace(/^ +| +$/g, ''), 'Trim'),
   ltrim: known((a) => (str(a[0]) ?? '').replace(/^ +/, ''), 'LTrim'),
   rtrim: known((a) => (str(a[0]) ?? '').replace(/ +$/, ''), 'RTrim'),
-  space: known((a, ctx) => ctx.str(' '.repeat(Math.min(Math.max(0, num(a[0]) ?? 0), ctx.maxItems * 64 + 1))), 'Space'),
+  space: known((a, ctx) => {
+    const n = Math.max(0, Math.floor(num(a[0]) ?? 0));
+    return n > ctx.maxBytes ? ctx.tooLarge() : ' '.repeat(n);
+  }, 'Space'),
   string: known((a, ctx) => {
-    const n = Math.min(Math.max(0, num(a[0]) ?? 0), ctx.maxItems * 64 + 1);
+    const n = Math.max(0, Math.floor(num(a[0]) ?? 0));
     const c = typeof a[1] === 'number' ? String.fromCharCode(a[1] & 0xffff) : (str(a[1]) ?? ' ').slice(0, 1);
-    return ctx.str(c.repeat(n));
+    return n > ctx.maxBytes ? ctx.tooLarge() : c.repeat(n);
   }, 'String'),
   instr: known((a) => {
     // InStr([start, ]haystack, needle[, compare])
@@ -210,7 +230,11 @@ export const BUILTINS: Record<string, Builtin> = {
     if (!arr || !isArray(arr)) return unknown('Join of a non-array');
     const parts = arr.items.map((v) => toStr(v));
     if (parts.some((p) => p === undefined)) return unknown('Join of unknown items');
-    return ctx.str(parts.join(a[1] === undefined ? ' ' : (str(a[1]) ?? ' ')));
+    const delim = a[1] === undefined ? ' ' : (str(a[1]) ?? ' ');
+    // Measured before joining: a thousand copies of a large string must not be built to be refused.
+    const total = parts.reduce((n, p) => n + p!.length + delim.length, 0);
+    if (total > ctx.maxBytes + delim.length) return ctx.tooLarge();
+    return ctx.str(parts.join(delim));
   }, 'Join', false),
   filter: known((a) => {
     const arr = a[0];

@@ -111,7 +111,10 @@ export class Evaluator implements ObjectHost, BuiltinContext {
   // BuiltinContext / ObjectHost ----------------------------------------------------------------------------
 
   str(s: string): Value {
-    if (s.length <= this.maxBytes) return s;
+    return s.length <= this.maxBytes ? s : this.tooLarge();
+  }
+
+  tooLarge(): Value {
     this.effects.limit('maxDecodedBytes', `a string grew past ${this.maxBytes} characters and was left unknown`);
     return unknown('a string larger than the limit');
   }
