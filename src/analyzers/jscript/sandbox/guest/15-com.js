@@ -6,6 +6,8 @@ var UNKNOWN = Symbol('unknown');
 // Every mocked COM object, so typeof can tell a COM method (JScript: "unknown") from a script function.
 var comObjects = new WeakSet();
 var permissive = function (path) {
+  // A chain of unknown members (x.a.b.c…) names its object by a bounded path, however long the chain.
+  path = clip(path, 200);
   var fn = function () {};
   var proxy = new Proxy(fn, {
     get: function (t, prop) {
