@@ -308,6 +308,10 @@ test('hostile: string bombs, endless loops, huge arrays, runaway recursion, deep
   assert.ok(loop.limits.some((l) => l.limit === 'vbscriptSteps'));
   assert.ok(iocs(loop, 'command').includes('after-the-loop.exe'), 'the loop is cut and the script goes on');
 
+  // String work is charged by size: evaluation is synchronous, the step budget is what bounds its time.
+  const work = await run('big = Space(200000)\r\nFor i = 1 To 100000 : x = Replace(big, " ", "a") : Next\r\nCreateObject("WScript.Shell").Run "after.exe"', 'work.vbs', { vbscriptSteps: 200_000 });
+  assert.ok(work.limits.some((l) => l.limit === 'vbscriptSteps' && l.detail.includes('steps')));
+
   const steps = await run('For i = 1 To 10\r\nFor j = 1 To 100000 : x = x + 1 : Next\r\nNext', 'steps.vbs', { vbscriptSteps: 100_000 });
   assert.ok(steps.limits.some((l) => l.limit === 'vbscriptSteps'));
 

@@ -8,6 +8,11 @@ export interface BuiltinContext {
   str(s: string): Value;
   /** What a string over the limit becomes (`unknown`, the limit noted), for callers that measure first. */
   tooLarge(): Value;
+  /**
+   * Charges work proportional to the characters a function reads: evaluation is synchronous, so the step
+   * budget is the only bound on time, and a loop calling Replace on megabytes must spend it.
+   */
+  work(chars: number): void;
   /** Largest array the script may build. */
   maxItems: number;
   /** Longest string (the decoded-bytes limit): longer ones are never built. */
@@ -50,6 +55,9 @@ function known(fn: Builtin, name: string, scalars = true): Builtin {
     const u = anyUnknown(args);
     if (u) return unknown(`${name} of ${isUnknown(u) ? u.what : 'something unknown'}`);
     if (scalars && args.some((a) => !isScalar(a))) return unknown(`${name} of an object or array`);
+    let chars = 0;
+    for (const a of args) if (typeof a === 'string') chars += a.length;
+    ctx.work(chars);
     return fn(args, ctx);
   };
 }
@@ -68,18 +76,32 @@ function replaceAll(text: string, find: string, repl: string, start: number, cou
   if (find === '') return ctx.str(source);
   const hay = textCompare ? source.toLowerCase() : source;
   const needle = textCompare ? find.toLowerCase() : find;
-  let out = '';
-  let from = 0;
-  let done = 0;
-  while (count < 0 || done < count) {
+  // First the result's length, so a result over the limit is never built; then the result, joined in
+  // chunks (millions of matches make neither a rope of millions of pieces nor an array of them).
+  let length = source.length;
+  let matches = 0;
+  for (let from = 0; count < 0 || matches < count; matches++) {
     const at = hay.indexOf(needle, from);
     if (at < 0) break;
-    out += source.slice(from, at) + repl;
-    if (out.length > ctx.maxBytes) return ctx.str(out);
+    length += repl.length - find.length;
+    if (length > ctx.maxBytes) return ctx.tooLarge();
     from = at + find.length;
-    done++;
   }
-  return ctx.str(out + source.slice(from));
+  ctx.work(matches * 16);
+  let out = '';
+  let parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < matches; i++) {
+    const at = hay.indexOf(needle, from);
+    parts.push(source.slice(from, at), repl);
+    from = at + find.length;
+    if (parts.length >= 4096) {
+      out += parts.join('');
+      parts = [];
+    }
+  }
+  parts.push(source.slice(from));
+  return out + parts.join('');
 }
 
 function split(text: string, delim: string, count: number, textCompare: boolean, ctx: BuiltinContext): Value {
@@ -234,6 +256,7 @@ export const BUILTINS: Record<string, Builtin> = {
     // Measured before joining: a thousand copies of a large string must not be built to be refused.
     const total = parts.reduce((n, p) => n + p!.length + delim.length, 0);
     if (total > ctx.maxBytes + delim.length) return ctx.tooLarge();
+    ctx.work(total);
     return ctx.str(parts.join(delim));
   }, 'Join', false),
   filter: known((a) => {

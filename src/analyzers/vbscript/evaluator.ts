@@ -125,6 +125,12 @@ export class Evaluator implements ObjectHost, BuiltinContext {
 
   // Budget -------------------------------------------------------------------------------------------------
 
+  work(chars: number): void {
+    if (chars < 256) return;
+    this.steps += Math.floor(chars / 256);
+    this.tick();
+  }
+
   private tick(): void {
     this.steps++;
     if (this.steps > this.options.maxSteps) {

@@ -37,6 +37,8 @@ export interface ObjectHost {
   str(s: string): Value;
   readonly maxBytes: number;
   readonly scriptName: string;
+  /** Charges work proportional to the bytes or characters handled (see BuiltinContext.work). */
+  work(size: number): void;
 }
 
 export function newObject(family: string, name: string, state: Record<string, unknown> = {}): VbObject {
@@ -107,12 +109,25 @@ function bytesOf(v: Value, charset = 'utf-8'): { bytes?: Uint8Array; from?: stri
   return { bytes: /unicode|utf-16/i.test(charset) ? Buffer.from(s, 'utf16le') : /ascii|1252|latin|iso-8859/i.test(charset) ? Buffer.from(s, 'latin1') : encoder.encode(s) };
 }
 
-function concatBytes(a: Uint8Array, b: Uint8Array, max: number): Uint8Array | undefined {
-  if (a.length + b.length > max) return undefined;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+/** What an ADODB.Stream holds: the pieces written, joined only when read (a write loop stays linear). */
+interface StreamBuffer {
+  chunks: Uint8Array[];
+  size: number;
+}
+
+function contentOf(o: VbObject): Uint8Array | undefined {
+  const buffer = o.state.buffer as StreamBuffer | undefined;
+  if (!buffer) return undefined;
+  if (buffer.chunks.length !== 1) {
+    const out = new Uint8Array(buffer.size);
+    let at = 0;
+    for (const c of buffer.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    buffer.chunks = [out];
+  }
+  return buffer.chunks[0];
 }
 
 function specialFolder(name: string): string {
@@ -242,22 +257,27 @@ const FAMILIES: Record<string, Record<string, Member>> = {
     savetofile: (host, o, a) => {
       // A path built from what is not known is still a save: reported without a file name.
       const path = text(a[0]) ?? '';
-      recordFile(host, path, 'ADODB.Stream.SaveToFile', evidenceOf(o, 'SaveToFile', a), o.state.content as Uint8Array | undefined, o.state.from as string | undefined);
+      recordFile(host, path, 'ADODB.Stream.SaveToFile', evidenceOf(o, 'SaveToFile', a), contentOf(o), o.state.from as string | undefined);
       return EMPTY;
     },
     loadfromfile: (_h, o, a) => {
-      o.state.content = undefined;
+      o.state.buffer = undefined;
       o.state.from = `the file ${text(a[0]) ?? ''}`;
       return EMPTY;
     },
-    read: (_h, o) => (o.state.content instanceof Uint8Array ? { kind: 'bytes', bytes: o.state.content } : { kind: 'bytes', bytes: new Uint8Array(0), from: String(o.state.from ?? 'a stream') }),
+    read: (_h, o) => {
+      const content = contentOf(o);
+      return content ? { kind: 'bytes', bytes: content } : { kind: 'bytes', bytes: new Uint8Array(0), from: String(o.state.from ?? 'a stream') };
+    },
     readtext: (host, o) => {
-      if (!(o.state.content instanceof Uint8Array)) return unknown(String(o.state.from ?? 'a stream'));
+      const content = contentOf(o);
+      if (!content) return unknown(String(o.state.from ?? 'a stream'));
+      host.work(content.length);
       const charset = toStr(o.props.get('charset') ?? EMPTY) ?? '';
-      const buf = Buffer.from(o.state.content);
+      const buf = Buffer.from(content.buffer, content.byteOffset, content.length);
       return host.str(/unicode|utf-16/i.test(charset) ? buf.toString('utf16le') : /ascii|1252|latin|iso-8859/i.test(charset) ? buf.toString('latin1') : buf.toString('utf8'));
     },
-    size: (_h, o) => (o.state.content instanceof Uint8Array ? o.state.content.length : unknown('the stream size')),
+    size: (_h, o) => (o.state.buffer ? (o.state.buffer as StreamBuffer).size : unknown('the stream size')),
   },
   fso: {
     createtextfile: (_h, o, a) => newObject('textfile', `TextStream ${text(a[0]) ?? ''}`, { path: text(a[0]) ?? '', via: `${o.name}.CreateTextFile`, written: '' }),
@@ -397,11 +417,13 @@ const FAMILIES: Record<string, Record<string, Member>> = {
       if (content === undefined) return unknown('nodeTypedValue');
       if (type === 'bin.base64') {
         host.effects.technique('vbscript.obfuscation.base64', `bin.base64 nodeTypedValue of ${content.length} characters`);
-        return { kind: 'bytes', bytes: Buffer.from(content.replace(/\s+/g, ''), 'base64') };
+        host.work(content.length);
+        return { kind: 'bytes', bytes: new Uint8Array(Buffer.from(content.replace(/\s+/g, ''), 'base64')) };
       }
       if (type === 'bin.hex') {
         host.effects.technique('vbscript.obfuscation.hex', `bin.hex nodeTypedValue of ${content.length} characters`);
-        return { kind: 'bytes', bytes: Buffer.from(content.replace(/[^0-9a-f]/gi, ''), 'hex') };
+        host.work(content.length);
+        return { kind: 'bytes', bytes: new Uint8Array(Buffer.from(content.replace(/[^0-9a-f]/gi, ''), 'hex')) };
       }
       return content;
     },
@@ -461,14 +483,19 @@ function streamWrite(host: ObjectHost, o: VbObject, v: Value, mode: 'binary' | '
   const { bytes, from } = bytesOf(v, charset);
   if (from) {
     o.state.from = from;
-    o.state.content = undefined;
+    o.state.buffer = undefined;
     return EMPTY;
   }
   if (!bytes || o.state.from) return EMPTY;
-  const before = o.state.content instanceof Uint8Array ? o.state.content : new Uint8Array(0);
-  const joined = concatBytes(before, bytes, host.maxBytes);
-  if (!joined) host.effects.limit('maxDecodedBytes', `a stream grew past ${host.maxBytes} bytes`);
-  else o.state.content = joined;
+  host.work(bytes.length);
+  const buffer = (o.state.buffer ??= { chunks: [], size: 0 }) as StreamBuffer;
+  if (buffer.size + bytes.length > host.maxBytes) {
+    host.effects.limit('maxDecodedBytes', `a stream grew past ${host.maxBytes} bytes`);
+    return EMPTY;
+  }
+  // A copy: the stream must not share memory with the value written (a Buffer may sit in Node's pool).
+  buffer.chunks.push(new Uint8Array(bytes));
+  buffer.size += bytes.length;
   return EMPTY;
 }
 
@@ -479,6 +506,7 @@ function textWrite(host: ObjectHost, o: VbObject, v: Value | undefined, suffix: 
     o.state.written = undefined; // part of the content is unknown: report the file, not a wrong content
     return EMPTY;
   }
+  host.work(s.length);
   const next = `${String(o.state.written)}${s}${suffix}`;
   if (next.length > host.maxBytes) {
     host.effects.limit('maxDecodedBytes', `a written file grew past ${host.maxBytes} characters`);
