@@ -308,6 +308,12 @@ test('hostile: string bombs, endless loops, huge arrays, runaway recursion, deep
   assert.ok(loop.limits.some((l) => l.limit === 'vbscriptSteps'));
   assert.ok(iocs(loop, 'command').includes('after-the-loop.exe'), 'the loop is cut and the script goes on');
 
+  // Distinct large layers executed in a loop: their total, not only each one, is bounded.
+  const many = await run('For i = 1 To 50 : Execute "x = 1 \'" & Space(10000) & i : Next', 'many.vbs', { maxDecodedBytes: 1 << 16 });
+  assert.ok(layers(many).length <= 7, `${layers(many).length} layers kept`);
+  assert.ok(many.limits.some((l) => l.limit === 'maxDecodedBytes' && l.detail.includes('in all')));
+  assert.ok(ids(many).has('vbscript.exec.opaque'));
+
   // String work is charged by size: evaluation is synchronous, the step budget is what bounds its time.
   const work = await run('big = Space(200000)\r\nFor i = 1 To 100000 : x = Replace(big, " ", "a") : Next\r\nCreateObject("WScript.Shell").Run "after.exe"', 'work.vbs', { vbscriptSteps: 200_000 });
   assert.ok(work.limits.some((l) => l.limit === 'vbscriptSteps' && l.detail.includes('steps')));

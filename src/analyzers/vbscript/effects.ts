@@ -63,6 +63,37 @@ export class Effects {
   private readonly limitNames = new Set<string>();
   /** Bounds each list: a loop that runs a command 10,000 times reports a few. */
   static readonly MAX_EACH = 200;
+  private layerChars = 0;
+  private fileBytes = 0;
+  private readonly layerTexts = new Set<string>();
+
+  /** `maxBytes` bounds all layer text and all written-file content kept, each in total (not only each one). */
+  constructor(private readonly maxBytes = Number.POSITIVE_INFINITY) {}
+
+  /** A new code layer; the same text again is one layer, and past the total budget a layer is opaque. */
+  addLayer(layer: Layer): void {
+    if (this.layerTexts.has(layer.text)) return;
+    if (this.layerChars + layer.text.length > this.maxBytes) {
+      this.limit('maxDecodedBytes', `code layers past ${this.maxBytes} characters in all were not kept`, 'layers');
+      this.add(this.opaqueLayers, { via: layer.via, evidence: layer.evidence });
+      return;
+    }
+    if (this.layers.length >= Effects.MAX_EACH) return;
+    this.layerTexts.add(layer.text);
+    this.layerChars += layer.text.length;
+    this.layers.push(layer);
+  }
+
+  /** A written file; past the total budget its content is dropped (the file is still reported). */
+  addFile(file: WrittenFile): void {
+    if (file.content && this.fileBytes + file.content.length > this.maxBytes) {
+      this.limit('maxDecodedBytes', `written files past ${this.maxBytes} bytes in all were reported without their content`, 'files');
+      file = { ...file, content: undefined };
+    }
+    if (this.files.length >= Effects.MAX_EACH) return;
+    this.fileBytes += file.content?.length ?? 0;
+    this.files.push(file);
+  }
 
   technique(id: string, evidence: string): void {
     const seen = this.techniques.get(id);

@@ -59,7 +59,7 @@ const MAX_BORROWED_CHARS = 1024 * 1024;
 
 export class Evaluator implements ObjectHost, BuiltinContext {
   steps = 0;
-  readonly effects = new Effects();
+  readonly effects: Effects;
   readonly maxBytes: number;
   readonly maxItems: number;
   readonly scriptName: string;
@@ -77,6 +77,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
 
   constructor(private readonly options: EvaluatorOptions) {
     this.maxBytes = options.maxBytes;
+    this.effects = new Effects(options.maxBytes);
     this.maxItems = Math.max(1, Math.min(1_000_000, Math.floor(options.maxBytes / 16)));
     this.scriptName = options.scriptName;
   }
@@ -630,7 +631,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
       return unknown(`${via} of code that cannot be known`);
     }
     if (text.trim() === '') return EMPTY;
-    this.effects.add(this.effects.layers, { text, via, language: 'vbscript', evidence: `${via}: ${text.slice(0, 200)}` });
+    this.effects.addLayer({ text, via, language: 'vbscript', evidence: `${via}: ${text.slice(0, 200)}` });
     if (via.toLowerCase() !== 'eval') {
       this.borrowProcedures(text);
       return unknown(`what ${via} returns`);
@@ -775,6 +776,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
     } else {
       a = toStr(l) ?? '';
       b = toStr(r) ?? '';
+      this.work(Math.min(a.length, b.length));
     }
     switch (op) {
       case '=':

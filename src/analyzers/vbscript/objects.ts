@@ -136,7 +136,7 @@ function specialFolder(name: string): string {
 }
 
 function recordFile(host: ObjectHost, path: string, via: string, evidence: string, content?: Uint8Array, fromUrl?: string): void {
-  host.effects.add(host.effects.files, { path, via, content, fromUrl, evidence });
+  host.effects.addFile({ path, via, content, fromUrl, evidence });
 }
 
 type Member = (host: ObjectHost, obj: VbObject, args: Value[]) => Value;
@@ -365,7 +365,7 @@ const FAMILIES: Record<string, Record<string, Member>> = {
       host.effects.add(host.effects.wmiSubscriptions, { className, command, evidence: `${o.name}.Put_${detail ? `: ${detail}` : ''}` });
       if (script) {
         const language = /jscript/i.test(text(o.props.get('scriptingengine') ?? EMPTY) ?? '') ? 'jscript' : 'vbscript';
-        host.effects.add(host.effects.layers, { text: script, via: 'ActiveScriptEventConsumer', language, evidence: `ActiveScriptEventConsumer.ScriptText: ${script.slice(0, 200)}` });
+        host.effects.addLayer({ text: script, via: 'ActiveScriptEventConsumer', language, evidence: `ActiveScriptEventConsumer.ScriptText: ${script.slice(0, 200)}` });
       }
       return newObject('other', 'SWbemObjectPath');
     },
@@ -466,7 +466,7 @@ function scriptControlCode(host: ObjectHost, o: VbObject, method: string, code: 
   const text = code === undefined ? undefined : toStr(code);
   const via = `ScriptControl.${method}`;
   if (text === undefined) host.effects.add(host.effects.opaqueLayers, { via, evidence: `${via} of code built at run time` });
-  else if (text.trim()) host.effects.add(host.effects.layers, { text, via, language, evidence: `${via} (${language}): ${text.slice(0, 200)}` });
+  else if (text.trim()) host.effects.addLayer({ text, via, language, evidence: `${via} (${language}): ${text.slice(0, 200)}` });
   return unknown(`what ${via} returns`);
 }
 

@@ -80,6 +80,8 @@ export function toNum(v: Value): number | undefined {
   if (typeof v === 'boolean') return v ? -1 : 0;
   if (v === EMPTY) return 0;
   if (typeof v === 'string') {
+    // No number is written with hundreds of characters; a long string is not scanned to find that out.
+    if (v.length > 400) return undefined;
     const s = v.trim();
     if (/^&h[0-9a-f]+$/i.test(s)) return parseInt(s.slice(2), 16);
     if (/^&o[0-7]+$/i.test(s)) return parseInt(s.slice(2), 8);
