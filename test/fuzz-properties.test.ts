@@ -20,8 +20,13 @@ import { targetByName } from './fuzz/targets.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
-/** Fixed seeds: CI runs the same cases every time; a new seed is a one-line change for a wider search. */
-const runs = <T,>(numRuns: number, seed: number): fc.Parameters<T> => ({ numRuns, seed, asyncReporter: shortReport<T> });
+/**
+ * Fixed seeds: CI runs the same cases every time. For a wider search, TACKLEBOX_FUZZ_SCALE multiplies the runs
+ * and TACKLEBOX_FUZZ_SEED moves every seed: `TACKLEBOX_FUZZ_SCALE=20 TACKLEBOX_FUZZ_SEED=7 npm run unit -- fuzz-prop`.
+ */
+const SCALE = Number(process.env.TACKLEBOX_FUZZ_SCALE) || 1;
+const SEED_SHIFT = Number(process.env.TACKLEBOX_FUZZ_SEED) || 0;
+const runs = <T,>(numRuns: number, seed: number): fc.Parameters<T> => ({ numRuns: Math.ceil(numRuns * SCALE), seed: seed + SEED_SHIFT, asyncReporter: shortReport<T> });
 
 /** fast-check's own report prints the whole counterexample (a msg is 5 KB of numbers): keep our message. */
 async function shortReport<T>(details: fc.RunDetails<T>): Promise<void> {

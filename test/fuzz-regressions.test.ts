@@ -88,3 +88,17 @@ test('msg: a header that claims millions of DIFAT sectors is read as far as the 
   const r = await outlook(item);
   assert.equal(r.context?.email?.subject, 'Invoice 4411', 'the item is still read');
 });
+
+test('msg: directory entries that link in a loop are reported as unreadable, not walked until the heap cap', async () => {
+  // Found by scripts/fuzz.ts (slow, then out of memory): msgreader's directory walk has no visited set.
+  const item = outlookMsg({ subject: 'Invoice 4411', senderName: 'Laura', senderEmail: 'l@x.example', body: 'b' });
+  const view = new DataView(item.buffer, item.byteOffset, item.byteLength);
+  const sectorSize = 1 << view.getUint16(0x1e, true);
+  const directory = (view.getUint32(0x30, true) + 1) * sectorSize; // 128-byte entries; entry 0 is the root
+  const child = view.getUint32(directory + 0x4c, true);
+  view.setUint32(directory + child * 128 + 0x48, child, true); // the root's first child is its own right sibling
+  const r = await outlook(item);
+  const unreadable = (r.findings ?? []).find((f) => f.id === 'email.msg.unparseable');
+  assert.ok(unreadable, findingIds(r).join(', '));
+  assert.match(unreadable.evidence, /directory entries link in a loop/);
+});

@@ -21,6 +21,26 @@ Reader.prototype.getNextBlockInner = function (offset, table) {
 };
 // The header's count of DIFAT sectors is followed as stated: a lying count read one sector over and over
 // (a 3.5 KB item took 2.5 s; found by fuzzing). The chain cannot have more sectors than the file.
+// The directory is a tree of entries linked by index (left, right, child); msgreader walks it with a work list
+// and no visited set, so an entry that links back to an ancestor grew the list until the heap cap (found by
+// fuzzing). Each entry may be reached once; the tree is checked before msgreader walks it.
+const buildHierarchy = Reader.prototype.createPropertyHierarchy;
+Reader.prototype.createPropertyHierarchy = function (props, node) {
+  if (!this.directoryChecked) {
+    this.directoryChecked = true;
+    const seen = new Set();
+    const todo = [0];
+    while (todo.length > 0) {
+      const index = todo.pop();
+      if (!Number.isInteger(index) || index < 0 || index >= props.length) continue;
+      if (seen.has(index)) throw new Error('the compound file\'s directory entries link in a loop');
+      seen.add(index);
+      const entry = props[index];
+      todo.push(entry.previousProperty, entry.nextProperty, entry.childProperty);
+    }
+  }
+  return buildHierarchy.call(this, props, node);
+};
 const readHeader = Reader.prototype.headerData;
 Reader.prototype.headerData = function () {
   readHeader.call(this);

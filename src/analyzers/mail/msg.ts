@@ -95,6 +95,9 @@ class MsgReaderWorker {
       // A worker that failed or was stopped mid-item is never reused.
       const discard = () => {
         if (this.worker === worker) this.worker = undefined;
+        // A worker stopped mid-item can still report what was killing it (ERR_WORKER_OUT_OF_MEMORY) after
+        // terminate(); with no listener left that error was thrown in the analysis process (seen while fuzzing).
+        worker.on('error', () => {});
         void worker.terminate();
       };
       const onMessage = (msg: { id: number; ok: boolean; value?: MsgFields; error?: string }) => {
