@@ -140,11 +140,10 @@ function escape(s: string): string {
 /** StrReverse by UTF-16 code units, as VBScript does, in chunks (no array of one string per character). */
 function reverse(s: string): string {
   const chunks: string[] = [];
-  const codes = new Array<number>(8192);
   for (let end = s.length; end > 0; end -= 8192) {
     const start = Math.max(0, end - 8192);
-    codes.length = end - start;
-    for (let i = end - 1, j = 0; i >= start; i--, j++) codes[j] = s.charCodeAt(i);
+    const codes: number[] = [];
+    for (let i = end - 1; i >= start; i--) codes.push(s.charCodeAt(i));
     chunks.push(String.fromCharCode(...codes));
   }
   return chunks.join('');

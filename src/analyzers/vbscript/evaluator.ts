@@ -7,8 +7,9 @@ import type { Expr, Procedure, Stmt } from './ast.ts';
 import { BUILTINS, CONSTANTS, type BuiltinContext } from './builtins.ts';
 import { Effects } from './effects.ts';
 import { callDefault, callMember, createObject, getMember, getObject, itemsOf, newObject, setMember, type ObjectHost } from './objects.ts';
+import { compare, operate } from './operators.ts';
 import { parseExpression, parseScript } from './parser.ts';
-import { EMPTY, NOTHING, NULL, isArray, isBytes, isObject, isUnknown, show, toBool, toNum, toStr, unknown, type Value, type VbObject } from './values.ts';
+import { EMPTY, NOTHING, NULL, isArray, isBytes, isObject, show, toBool, toNum, toStr, unknown, type Value, type VbObject } from './values.ts';
 
 export interface EvaluatorOptions {
   maxSteps: number;
@@ -315,7 +316,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
 
   private restore(saved: { slots: Map<string, Slot>; values: Map<string, Value> }[]): void {
     for (const { slots, values } of saved) {
-      for (const key of [...slots.keys()]) if (!values.has(key)) slots.delete(key);
+      for (const key of slots.keys()) if (!values.has(key)) slots.delete(key); // deleting while iterating a Map is safe
       for (const [key, value] of values) {
         const slot = slots.get(key);
         if (slot) slot.value = value;
@@ -334,7 +335,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
       }
       let decided: boolean | undefined = false;
       for (const test of clause.tests) {
-        const eq = this.compare('=', subject, this.eval(test));
+        const eq = compare('=', subject, this.eval(test), this);
         if (eq === true) {
           decided = true;
           break;
@@ -696,142 +697,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
       leftmost = leftmost.left;
     }
     let acc = this.eval(leftmost);
-    for (let i = spine.length - 1; i >= 0; i--) acc = this.operate(spine[i]!.op, acc, this.eval(spine[i]!.right));
+    for (let i = spine.length - 1; i >= 0; i--) acc = operate(spine[i]!.op, acc, this.eval(spine[i]!.right), this);
     return acc;
   }
-
-  private operate(op: string, l: Value, r: Value): Value {
-    switch (op) {
-      case '&': {
-        const a = toStr(l);
-        const b = toStr(r);
-        if (a === undefined || b === undefined) return unknown(`a string joined with ${show(isUnknown(l) || a === undefined ? l : r, 80)}`);
-        return this.str(a + b);
-      }
-      case '+': {
-        if (typeof l === 'string' && typeof r === 'string') return this.str(l + r);
-        if (l === EMPTY && typeof r === 'string') return r;
-        if (r === EMPTY && typeof l === 'string') return l;
-        return this.arith(op, l, r);
-      }
-      case '-':
-      case '*':
-      case '/':
-      case '\\':
-      case 'mod':
-      case '^':
-        return this.arith(op, l, r);
-      case '=':
-      case '<>':
-      case '<':
-      case '>':
-      case '<=':
-      case '>=': {
-        const c = this.compare(op, l, r);
-        return c === undefined ? unknown('a comparison') : c;
-      }
-      case 'is':
-        if (isUnknown(l) || isUnknown(r)) return unknown('an Is comparison');
-        return l === r;
-      default:
-        return this.logic(op, l, r);
-    }
-  }
-
-  private arith(op: string, l: Value, r: Value): Value {
-    const a = toNum(l);
-    const b = toNum(r);
-    if (a === undefined || b === undefined) return unknown('arithmetic on something unknown');
-    switch (op) {
-      case '+':
-        return a + b;
-      case '-':
-        return a - b;
-      case '*':
-        return a * b;
-      case '/':
-        return b === 0 ? unknown('a division by zero') : a / b;
-      case '\\': {
-        const d = Math.round(b);
-        return d === 0 ? unknown('a division by zero') : Math.trunc(Math.round(a) / d);
-      }
-      case 'mod': {
-        const d = Math.round(b);
-        return d === 0 ? unknown('a division by zero') : Math.round(a) % d;
-      }
-      default:
-        return a ** b;
-    }
-  }
-
-  private compare(op: string, l: Value, r: Value): boolean | undefined {
-    if (!isComparable(l) || !isComparable(r)) return undefined;
-    let a: string | number;
-    let b: string | number;
-    const ln = toNum(l);
-    const rn = toNum(r);
-    if ((typeof l === 'number' || typeof r === 'number' || typeof l === 'boolean' || typeof r === 'boolean') && ln !== undefined && rn !== undefined) {
-      a = ln;
-      b = rn;
-    } else {
-      a = toStr(l) ?? '';
-      b = toStr(r) ?? '';
-      this.work(Math.min(a.length, b.length));
-    }
-    switch (op) {
-      case '=':
-        return a === b;
-      case '<>':
-        return a !== b;
-      case '<':
-        return a < b;
-      case '>':
-        return a > b;
-      case '<=':
-        return a <= b;
-      default:
-        return a >= b;
-    }
-  }
-
-  private logic(op: string, l: Value, r: Value): Value {
-    if (typeof l === 'boolean' && typeof r === 'boolean') {
-      switch (op) {
-        case 'and':
-          return l && r;
-        case 'or':
-          return l || r;
-        case 'xor':
-          return l !== r;
-        case 'eqv':
-          return l === r;
-        default:
-          return !l || r;
-      }
-    }
-    const a = toNum(l);
-    const b = toNum(r);
-    if (a === undefined || b === undefined) {
-      // False And anything is False; True Or anything is True: decidable even with one side unknown.
-      if (op === 'and' && (l === false || r === false)) return false;
-      if (op === 'or' && (l === true || r === true)) return true;
-      return unknown(`${op} of something unknown`);
-    }
-    switch (op) {
-      case 'and':
-        return a & b;
-      case 'or':
-        return a | b;
-      case 'xor':
-        return a ^ b;
-      case 'eqv':
-        return ~(a ^ b);
-      default:
-        return ~a | b;
-    }
-  }
-}
-
-function isComparable(v: Value): boolean {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === EMPTY;
 }
