@@ -38,7 +38,9 @@ async function main(options: LoopOptions): Promise<void> {
     return outcome;
   };
   const run = async (data: Uint8Array) => {
-    const outcome = await exec(data);
+    let outcome = await exec(data);
+    // On a loaded machine a 7-Zip or msg worker can miss the budget once; slow twice in a row is the input.
+    if (!outcome.ok && outcome.kind === 'slow' && !reported.has(outcome.signature)) outcome = await exec(data);
     if (!outcome.ok && !reported.has(outcome.signature)) {
       reported.add(outcome.signature);
       // Slow inputs and timeouts are not minimised: each try would take the whole budget.
