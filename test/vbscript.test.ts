@@ -33,6 +33,7 @@ import {
   scriptControlDropper,
   scriptEncode,
   scriptWriter,
+  selfExecuting,
   shiftCipher,
   splitJoin,
   wmiSubscription,
@@ -120,6 +121,7 @@ test('a downloader saving with ADODB.Stream and running with WScript.Shell: URL,
   assert.ok(iocs(r, 'command').includes(RUN_1));
   assert.ok(r.artifacts.some((a) => a.relation === 'link' && a.kind === 'url' && a.name === URL_1));
   assert.deepEqual(commands(r), ['cmdline'], 'the command goes to the command-line analyzer');
+  assert.ok(r.artifacts.some((a) => a.relation === 'executed-command' && a.name === 'command' && a.size === RUN_1.length));
   assert.ok(r.findings.some((f) => f.id === 'cmdline.run.rundll32'), 'which sees the rundll32 step');
   assert.equal(buildReport(r).verdict, 'malicious');
 });
@@ -140,6 +142,14 @@ test('a decoder Function defined by ExecuteGlobal is used by the script that exe
   assert.deepEqual(iocs(r, 'url'), [URL_1]);
   assert.ok(iocs(r, 'command').includes(RUN_1));
   assert.equal(layers(r).length, 1, 'the library is still peeled as a layer');
+});
+
+test('a script that executes its own text is peeled once: the repeated layer is noticed', async () => {
+  const script = selfExecuting();
+  const r = await run(script, 'quine.vbs');
+  assert.ok(ids(r).has('vbscript.exec.layer'));
+  assert.equal(layers(r).length, 0, 'the layer is the script itself');
+  assert.equal(r.artifacts[0]!.facts?.repeatedLayer, true);
 });
 
 test('.vbe: decoded with the shared Script Encoder decoder and routed as VBScript; encoded JScript stays JScript', async () => {

@@ -282,3 +282,12 @@ export function executedLibrary(opts: { url: string; command: string }): string 
     `CreateObject("WScript.Shell").Run Dx(${encode(opts.command)}), 0`,
   ].join('\r\n');
 }
+
+/**
+ * A script that executes itself: the text it builds with Replace is its own source (a quine), so peeling would
+ * never end without the repeated-layer guard.
+ */
+export function selfExecuting(): string {
+  const body = 'a = Q : Execute Replace(a, Chr(81), Chr(34) & a & Chr(34))';
+  return body.replace('Q', literal(body));
+}

@@ -141,13 +141,13 @@ function reportRuns(effects: Effects, out: Collector, saved: Set<string>): void 
       out.finding('vbscript.exec.command', `${run.via} of a command built at run time: ${run.evidence}`);
       continue;
     }
-    out.command(run.command);
+    out.command(run.command, 'executed-command');
     out.finding('vbscript.exec.command', `${run.via}: ${run.command}`.slice(0, 500));
     if (run.hidden) out.finding('vbscript.exec.hidden-window', `${run.via}: ${run.command}`.slice(0, 500));
     const lower = run.command.toLowerCase();
     if ([...saved].some((name) => name && lower.includes(name))) out.finding('vbscript.dropper.download-and-run', `${run.via}: ${run.command}`.slice(0, 500));
     // The command line goes to the command-line analyzer, which knows powershell -enc, rundll32, cmd /c, …
-    out.child('executed-command', 'cmdline', `${run.via}: ${run.command.slice(0, 80)}`, run.command);
+    out.child('executed-command', 'cmdline', 'command', run.command);
   }
 }
 
