@@ -109,6 +109,12 @@ test('string tricks are undone: Chr, ChrW arithmetic, StrReverse, Replace chains
   assert.equal(commandOf(parts.join('\r\n')), 'calc.exe FFz3');
 });
 
+test('a URL the script computes but is not seen fetching is still an indicator (not fetched)', async () => {
+  const r = await run(`u = ${reversed('https://c2.example/gate.php')}\r\nSet o = CreateObject("Some.Unknown")\r\no.Go u`, 'c2.vbs');
+  assert.ok(r.iocs.some((i) => i.type === 'url' && i.value === 'https://c2.example/gate.php' && i.role === 'url-in-script'));
+  assert.ok(!r.artifacts.some((a) => a.relation === 'link'));
+});
+
 test('a downloader saving with ADODB.Stream and running with WScript.Shell: URL, file, command, dropper verdict', async () => {
   const r = await run(downloader({ url: URL_1, path: PATH_1, command: RUN_1, obfuscate: chrConcat }));
   const found = ids(r);

@@ -73,6 +73,8 @@ export class Evaluator implements ObjectHost, BuiltinContext {
   private readonly wscript: VbObject = newObject('wscript', 'WScript');
   private readonly err: VbObject = newObject('err', 'Err');
   private evalDepth = 0;
+  /** Loops the current statement runs in (a procedure call starts again from 0). */
+  private loopDepth = 0;
   /** Why evaluation ended early, if it did. */
   stoppedBy?: 'steps' | 'time' | 'quit';
 
@@ -194,8 +196,9 @@ export class Evaluator implements ObjectHost, BuiltinContext {
     switch (s.t) {
       case 'assign': {
         const value = this.eval(s.value);
-        // A string the script computed (not one it wrote down) is what deobfuscation recovered: shown to the analyst.
-        if (typeof value === 'string' && value.length >= 6 && s.value.t !== 'lit') this.effects.decodedString(value);
+        // A string the script computed (not one it wrote down) is what deobfuscation recovered: shown to the
+        // analyst. Inside a loop only the finished value counts (a function's result), not every prefix.
+        if (this.loopDepth === 0 && typeof value === 'string' && value.length >= 6 && s.value.t !== 'lit') this.effects.decodedString(value);
         this.assign(s.target, value);
         return;
       }
@@ -353,12 +356,15 @@ export class Evaluator implements ObjectHost, BuiltinContext {
   }
 
   private loopBody(body: Stmt[], kind: 'for' | 'do'): boolean {
+    this.loopDepth++;
     try {
       this.block(body);
       return true;
     } catch (err) {
       if (err instanceof ExitBlock && err.what === kind) return false;
       throw err;
+    } finally {
+      this.loopDepth--;
     }
   }
 
@@ -673,6 +679,8 @@ export class Evaluator implements ObjectHost, BuiltinContext {
     proc.params.forEach((p, i) => vars.set(p.name.toLowerCase(), { value: args[i] ?? EMPTY }));
     const frame: Frame = { vars, proc, result: EMPTY, self };
     this.frames.push(frame);
+    const loopDepth = this.loopDepth;
+    this.loopDepth = 0;
     try {
       this.hoist(proc.body);
       this.block(proc.body);
@@ -680,7 +688,9 @@ export class Evaluator implements ObjectHost, BuiltinContext {
       if (!(err instanceof ExitBlock)) throw err;
     } finally {
       this.frames.pop();
+      this.loopDepth = loopDepth;
     }
+    if (loopDepth === 0 && typeof frame.result === 'string' && frame.result.length >= 6) this.effects.decodedString(frame.result);
     return frame.result;
   }
 

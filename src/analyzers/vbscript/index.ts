@@ -77,7 +77,9 @@ export const vbscriptAnalyzer: Analyzer = {
     reportLayers(effects, out, text, layer, ancestry, ctx.limits.maxDecodedLayers);
     reportTechniques(effects, out);
 
+    // Every URL written in the layer, or computed by it, is an indicator even where no fetch of it was seen.
     for (const url of urlsInText(text.slice(0, SCAN_CHARS))) out.mentionedUrl(url);
+    for (const value of effects.decodedStrings) for (const url of urlsInText(value)) out.mentionedUrl(url);
     for (const l of effects.limits) out.limits.push(l);
     if (analysis.truncated) out.limits.push({ limit: 'vbscriptSteps', detail: `read the first ${Math.floor((ctx.limits.vbscriptSteps ?? 2_000_000) / 2)} tokens of the script` });
     if (analysis.parseErrors > 0) out.finding('vbscript.parse.incomplete', `${analysis.parseErrors} statements could not be parsed and were skipped`);
