@@ -64,7 +64,7 @@ export class BullMqQueue implements JobQueue {
   /** Queues a report; a dead or finished job of the same report is replaced (an analyst asked for a new run). */
   async enqueue(job: ReportJob): Promise<void> {
     try {
-      await this.add(job, true);
+      await this.add(job);
     } catch (err) {
       // The report is committed to the store as queued: the resume sweep hands it over when Redis is back, so
       // the reporter gets their 202 rather than an error for a report we hold.
@@ -77,9 +77,20 @@ export class BullMqQueue implements JobQueue {
    * worker died): jobs already waiting or running are left alone, and dead ones stay dead.
    */
   async resume(reportIds: Iterable<string>): Promise<number> {
-    let added = 0;
-    for (const reportId of reportIds) if (await this.add({ reportId }, false)) added++;
-    return added;
+    const ids = [...new Set(reportIds)];
+    if (ids.length === 0) return 0;
+    // One round trip for the whole backlog: a report whose job exists in any state (waiting, running, retrying,
+    // dead) is left alone; only jobs Redis lost are added again.
+    const pipeline = this.producerConnection.pipeline();
+    for (const id of ids) pipeline.exists(this.queue.toKey(id));
+    const exists = (await pipeline.exec()) ?? [];
+    const missing = ids.filter((_, i) => {
+      const [err, n] = exists[i] ?? [null, 1];
+      if (err) throw err;
+      return n === 0;
+    });
+    if (missing.length > 0) await this.queue.addBulk(missing.map((reportId) => ({ name: 'analyse', data: { reportId }, opts: this.jobOptions(reportId) })));
+    return missing.length;
   }
 
   async depth(): Promise<{ waiting: number; running: number }> {
@@ -113,25 +124,23 @@ export class BullMqQueue implements JobQueue {
     for (const c of [this.workerConnection, this.producerConnection]) c?.disconnect();
   }
 
-  private async add(job: ReportJob, replaceFinished: boolean): Promise<boolean> {
+  private async add(job: ReportJob): Promise<void> {
     const existing = await this.queue.getJob(job.reportId);
     if (existing) {
       const state = await existing.getState();
-      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
-      if (state === 'failed' && !replaceFinished) return false;
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return; // waiting or running already
       await existing.remove().catch(() => {}); // removed meanwhile: nothing to replace
     }
-    await this.queue.add(
-      'analyse',
-      { reportId: job.reportId },
-      {
-        jobId: job.reportId,
-        attempts: this.options.attempts ?? 5,
-        backoff: { type: 'exponential', delay: this.options.backoffMs ?? 2000 },
-        removeOnComplete: true,
-        removeOnFail: { count: 10_000 },
-      },
-    );
-    return true;
+    await this.queue.add('analyse', { reportId: job.reportId }, this.jobOptions(job.reportId));
+  }
+
+  private jobOptions(reportId: string) {
+    return {
+      jobId: reportId,
+      attempts: this.options.attempts ?? 5,
+      backoff: { type: 'exponential', delay: this.options.backoffMs ?? 2000 },
+      removeOnComplete: true,
+      removeOnFail: { count: 10_000 },
+    };
   }
 }
