@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -148,4 +148,19 @@ test('library idioms that generate a little code stay benign', async () => {
   const lib = 'var root = Function("return this")(); var json = new Function("return " + "{\\"a\\": 1}")(); root.util = { a: json.a };';
   const report = await analyze({ name: 'util.js', data: new TextEncoder().encode(lib) }, config, opened.services);
   assert.equal(report.verdict, 'benign', JSON.stringify(report.findings));
+});
+
+test('each sandbox process runs under the OS memory cap', async () => {
+  const pool = new SandboxPool({ size: 1, memoryMiB: 200 });
+  try {
+    await pool.warm();
+    const [pid] = pool.pids();
+    assert.ok(pid);
+    const limits = readFileSync(`/proc/${pid}/limits`, 'utf8');
+    const data = /^Max data size\s+(\d+)\s+(\d+)/m.exec(limits);
+    assert.ok(data, limits);
+    assert.equal(Number(data[1]), 200 * 1024 * 1024);
+  } finally {
+    await pool.close();
+  }
 });

@@ -184,6 +184,11 @@ export class SandboxPool {
     }
   }
 
+  /** The process ids of the live sandbox processes (for diagnostics: their limits are in /proc/PID/limits). */
+  pids(): number[] {
+    return [...this.all].filter((p) => !p.dead && p.child.pid !== undefined).map((p) => p.child.pid!);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const exits = [...this.all].map((p) => new Promise<void>((resolve) => (p.child.exitCode !== null || p.child.signalCode !== null ? resolve() : p.child.once('exit', () => resolve()))));
