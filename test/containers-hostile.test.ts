@@ -96,3 +96,10 @@ test('7-Zip listing parser: arbitrary output never throws', () => {
     { numRuns: 300 },
   );
 });
+
+test('stacked and separated drive letters never survive in a child name', () => {
+  for (const name of ['A:A:', 'A:/B:x', 'C:D:\\..\\evil.js', '/C:/Windows/x.dll', 'c:..\\d:\\x']) {
+    const shown = displayName(name);
+    assert.ok(!/^[a-z]:/i.test(shown) && !shown.startsWith('/') && !shown.split('/').includes('..'), `${name} → ${shown}`);
+  }
+});

@@ -19,9 +19,13 @@ export function displayName(name: string): string {
   const parts = name
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f]/g, '?')
-    .replace(/^[a-z]:/i, '')
     .split(/[\\/]+/)
     .filter((p) => p && p !== '.' && p !== '..');
+  // Drive letters may be stacked ("C:D:x") or follow a separator ("/C:/x"): strip them from the first part.
+  while (parts.length > 0 && /^[a-z]:/i.test(parts[0]!)) {
+    parts[0] = parts[0]!.replace(/^(?:[a-z]:)+/i, '');
+    if (!parts[0] || parts[0] === '.' || parts[0] === '..') parts.shift();
+  }
   return parts.join('/') || 'unnamed';
 }
 
