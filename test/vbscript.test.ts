@@ -107,6 +107,11 @@ test('string tricks are undone: Chr, ChrW arithmetic, StrReverse, Replace chains
     'Set s = CreateObject("WScript.Shell") : s.Run t',
   ];
   assert.equal(commandOf(parts.join('\r\n')), 'calc.exe FFz3');
+  // Character codes in a Split list walked with For Each, and XOR with a key.
+  const codes = [...'cmd /c whoami'].map((c) => c.charCodeAt(0)).join(',');
+  assert.equal(commandOf(`For Each c In Split("${codes}", ",") : s = s & Chr(c) : Next\r\nCreateObject("WScript.Shell").Run s`), 'cmd /c whoami');
+  const xored = [...'notepad.exe'].map((c) => String.fromCharCode(c.charCodeAt(0) ^ 7)).join('');
+  assert.equal(commandOf(`k = ${literal(xored)}\r\nFor i = 1 To Len(k) : t = t & Chr(Asc(Mid(k, i, 1)) Xor 7) : Next\r\nCreateObject("WScript.Shell").Run t`), 'notepad.exe');
 });
 
 test('a URL the script computes but is not seen fetching is still an indicator (not fetched)', async () => {

@@ -438,8 +438,23 @@ export class Evaluator implements ObjectHost, BuiltinContext {
 
   // Variables ----------------------------------------------------------------------------------------------
 
+  /** A variable by scope: the procedure's locals, then the fields of the instance it runs on, then globals. */
   private lookupSlot(lower: string): Slot | undefined {
-    return this.frames.at(-1)?.vars.get(lower) ?? this.globals.get(lower);
+    const frame = this.frames.at(-1);
+    const local = frame?.vars.get(lower);
+    if (local) return local;
+    const self = frame?.self;
+    if (self?.props.has(lower)) {
+      return {
+        get value() {
+          return self.props.get(lower) ?? EMPTY;
+        },
+        set value(v: Value) {
+          self.props.set(lower, v);
+        },
+      };
+    }
+    return this.globals.get(lower);
   }
 
   private assign(target: Expr, value: Value): void {
@@ -453,10 +468,6 @@ export class Evaluator implements ObjectHost, BuiltinContext {
       const slot = this.lookupSlot(lower);
       if (slot) {
         if (!slot.constant) slot.value = value;
-        return;
-      }
-      if (frame?.self?.props.has(lower)) {
-        frame.self.props.set(lower, value);
         return;
       }
       this.slots().set(lower, { value });
@@ -527,7 +538,6 @@ export class Evaluator implements ObjectHost, BuiltinContext {
     if (slot) return slot.value;
     if (frame?.self) {
       if (lower === 'me') return frame.self;
-      if (frame.self.props.has(lower)) return frame.self.props.get(lower)!;
       const method = (frame.self.state.cls as ScriptClass).methods.get(lower);
       if (method) return this.callProc(method, [], frame.self);
     }
@@ -555,7 +565,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
       const frame = this.frames.at(-1);
       const slot: Slot | undefined = frame && frame.proc.lower === lower && argExprs.length === 0 ? { value: frame.result } : this.lookupSlot(lower);
       if (slot) return this.apply(slot.value, argExprs.map((a) => this.eval(a)));
-      if (frame?.self && (frame.self.props.has(lower) || (frame.self.state.cls as ScriptClass).methods.has(lower))) {
+      if (frame?.self && (frame.self.state.cls as ScriptClass).methods.has(lower)) {
         return this.classMember(frame.self, callee.name, argExprs.map((a) => this.eval(a)));
       }
       const proc = this.procs.get(lower);
