@@ -17,6 +17,8 @@ import type { EmulationRequest, GuestEvent, Outcome, WorkerMessage } from './pro
 const STALL_EVENTS = 400;
 /** What a script did, as opposed to what it looked at: never crowded out by routine events. */
 const KEY_EVENTS = new Set(['exec', 'url', 'file', 'shortcut', 'code', 'task', 'reg', 'wmi', 'escape', 'print', 'error', 'self-delete', 'node-api']);
+/** Characters of generated code one run may have prepared on the host (parsing costs host time). */
+const PREPARE_CHARS = 16 * 1024 * 1024;
 /** Time to set up the mock layer in a fresh runtime, even on a loaded machine. */
 const MOCK_LAYER_MS = 3_000;
 const GUEST_DIR = new URL('./guest/', import.meta.url);
@@ -78,6 +80,19 @@ function run(qjs: QuickJSWASMModule, req: EmulationRequest): { outcome: Outcome;
   let sinceNew = 0;
   // No module loader: import() in the guest fails instead of reaching the host's files.
   const vm: QuickJSContext = runtime.newContext();
+  // Preparing generated code runs on the host: the same code is prepared once, and the total is bounded
+  // (past it, code runs as generated: still emulated, only its own eval calls go unreported).
+  const preparedCode = new Map<string, string>();
+  let prepareBudget = PREPARE_CHARS;
+  const prepare = (code: string) => {
+    const known = preparedCode.get(code);
+    if (known !== undefined) return vm.newString(known);
+    if (code.length > prepareBudget) return undefined;
+    prepareBudget -= code.length;
+    const prepared = prepareForEmulation(code);
+    if (preparedCode.size < 1_000) preparedCode.set(code, prepared);
+    return vm.newString(prepared);
+  };
   let events = 0;
   let routineEvents = 0;
   let bytes = 0;
@@ -109,7 +124,7 @@ function run(qjs: QuickJSWASMModule, req: EmulationRequest): { outcome: Outcome;
       if ((routine ? routineEvents : events) >= req.maxEvents || bytes + text.length > req.maxEventBytes) {
         dropped++;
         if (event.t === 'code' && event.complete === true && typeof event.code === 'string' && event.language === 'JScript') {
-          return vm.newString(prepareForEmulation(event.code));
+          return prepare(event.code);
         }
         return undefined;
       }
@@ -120,7 +135,7 @@ function run(qjs: QuickJSWASMModule, req: EmulationRequest): { outcome: Outcome;
       // Generated code is prepared like the script itself (conditional compilation, eval marks) before the
       // guest runs it; the answer is a string, like the question.
       if (event.t === 'code' && event.complete === true && typeof event.code === 'string' && event.language === 'JScript') {
-        return vm.newString(prepareForEmulation(event.code));
+        return prepare(event.code);
       }
       return undefined;
     });
