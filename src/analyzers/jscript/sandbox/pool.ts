@@ -32,6 +32,13 @@ const MOCK_LAYER_ALLOWANCE_MS = 3_000;
 const GUEST_STACK_BYTES = 256 * 1024;
 /** The part of the process cap left to node and the quickjs module itself. */
 const HOST_OVERHEAD_MIB = 96;
+/**
+ * What node's V8 reserves in the data segment before any code runs, added to the cap: V8 13 (Node 24) reserves
+ * a code range per isolate there (a bare node 24 starts with VmData ≈ 562 MiB), and the sandbox has two isolates
+ * (the main one and tsx's loader thread). V8 11–12 (Node 20, 22) reserve about 48 MiB, which the cap has always
+ * included. Reserved is not used: what the guest can really allocate stays bounded by memoryMiB.
+ */
+export const V8_STARTUP_RESERVATION_MIB = Number(process.versions.v8.split('.')[0]) >= 13 ? 2 * 576 : 0;
 
 interface Pending {
   id: number;
@@ -49,7 +56,7 @@ class SandboxProcess {
   private stderr = '';
 
   constructor(memoryMiB: number, onExit: (p: SandboxProcess) => void) {
-    const kib = Math.max(memoryMiB, HOST_OVERHEAD_MIB + 32) * 1024;
+    const kib = (Math.max(memoryMiB, HOST_OVERHEAD_MIB + 32) + V8_STARTUP_RESERVATION_MIB) * 1024;
     // sh sets the cap and execs node, so the process the host kills is the sandbox itself.
     this.child = spawn(
       '/bin/sh',
