@@ -656,6 +656,8 @@ export class Evaluator implements ObjectHost, BuiltinContext {
       return unknown(`what ${via} returns`);
     }
     if (this.evalDepth >= MAX_EVAL_DEPTH) return unknown('what Eval returns');
+    // Parsing costs more per character than scanning: a quarter of a step each.
+    this.work(text.length * 64);
     const expr = parseExpression(text);
     if (!expr) return unknown('what Eval returns');
     this.evalDepth++;
@@ -673,7 +675,7 @@ export class Evaluator implements ObjectHost, BuiltinContext {
    */
   private borrowProcedures(text: string): void {
     if (text.length > MAX_BORROWED_CHARS || !/\b(function|sub)\b/i.test(text)) return;
-    this.steps += Math.ceil(text.length / 16);
+    this.work(text.length * 64);
     for (const s of parseScript(text, MAX_BORROWED_CHARS).body) {
       if (s.t !== 'procedure' || this.procs.has(s.proc.lower)) continue;
       this.procs.set(s.proc.lower, s.proc);
