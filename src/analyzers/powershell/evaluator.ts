@@ -6,6 +6,7 @@ import type { Command, Expr, Param, Stage, Stmt } from './ast.ts';
 import { callCommand, resolveCommandName } from './commands.ts';
 import { Effects } from './effects.ts';
 import { formatString, isShuffledFormat } from './format.ts';
+import { linearRegExp } from './linear-regex.ts';
 import { callMethod, castTo, getMember, noteUrlList, setMember, staticMember, typeObject } from './objects.ts';
 import {
   PSObject,
@@ -845,16 +846,13 @@ export function collapse(out: Value[]): Value {
 
 function wildcard(pattern: string, cs: boolean): RegExp {
   const body = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, cs ? 's' : 'is');
+  // Only literals, . and .* here: the backtracking engine is a safe fallback (polynomial, not exponential).
+  return linearRegExp(`^${body}$`, cs ? 's' : 'is') ?? new RegExp(`^${body}$`, cs ? 's' : 'is');
 }
 
-/** A .NET regular expression as a JavaScript one; undefined when it does not compile. */
+/** A .NET regular expression as a JavaScript one; undefined when it does not compile (in linear time, see linear-regex.ts). */
 export function safeRegex(pattern: string, flags: string): RegExp | undefined {
   if (pattern.length > 4096) return undefined;
-  try {
-    return new RegExp(pattern.replace(/\(\?<(\w+)>/g, '(?<$1>').replace(/\\A/g, '^').replace(/\\Z/gi, '$'), flags);
-  } catch {
-    return undefined;
-  }
+  return linearRegExp(pattern.replace(/\(\?<(\w+)>/g, '(?<$1>').replace(/\\A/g, '^').replace(/\\Z/gi, '$'), flags);
 }
 
