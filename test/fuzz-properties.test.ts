@@ -235,6 +235,8 @@ test('cmdline: cmd metacharacters, variables, nesting and mutated launchers give
 
 const psToken = fc.oneof(
   fc.constantFrom('$a', '$b', '${x}', '$env:TEMP', '$_', '$null', '$true', '@(', '@{', '(', ')', '{', '}', '[', ']', '[char]', '[string]', '[int]', '[byte[]]', '[Convert]::FromBase64String', '::', '.', '..', ',', ';', '\n', '|', '%', '?', '&', '+', '-', '*', '/', '=', '+=', '-f', '-join', '-split', '-replace', '-bxor', '-eq', '-not', '!', '`', "'", '"', '@"\n', '\n"@', '$(', '0x41', '1e9', '65', 'iex', 'Invoke-Expression', 'New-Object', 'Net.WebClient', 'DownloadString', 'DownloadFile', 'Start-Process', 'Set-Content', 'foreach', 'for', 'while', 'do', 'until', 'if', 'else', 'switch', 'function', 'param', 'return', 'break', 'continue', 'try', 'catch', 'finally', 'throw', 'exit', '-Path', '-Value', '-ArgumentList', "'http://a.example/x'"),
+  // Regular expressions the script writes: the evaluator runs them (catastrophic backtracking, odd syntax).
+  fc.constantFrom('-match', '-notmatch', '-creplace', '-csplit', "'(a+)+$'", "'(a|a)*b'", "'(?i)A'", "'(x)\\1'", "'(?<=a)b'", "'[\\w-]+'", "('a' * 40)", '[regex]::Matches(', '[regex]::Replace(', '-like', "'*a*a*a*a*b'"),
   fc.string({ maxLength: 5 }),
   fc.integer({ min: -5, max: 300 }).map(String),
 );

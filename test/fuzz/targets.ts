@@ -248,7 +248,7 @@ const powershellTarget: FuzzTarget = {
       'for ($i = 0; $i -lt 10; $i++) { $x += [char](65 + $i) }; switch -regex ($x) { "A" { Set-Content -Path $env:TEMP\\a.bat -Value "calc" } default { break } }',
     ].map(enc);
   },
-  dictionary: ['$', '${', '}', '(', ')', '@(', '@{', '[char]', '[string]', '[Convert]::FromBase64String(', "'", '"', '`', '+', '-f ', '-join', '-split', '-replace', '-bxor', '|', '%{', '?{', ';', '\n', '..', '::', 'iex ', 'Invoke-Expression', '&', '.Invoke(', '[ScriptBlock]::Create(', 'New-Object ', 'IO.Compression.DeflateStream', 'while(1){}', 'for(;;){}', 'foreach ($a in $b) {', 'function f { f }', 'try {', '} catch {', '[Text.Encoding]::Unicode.GetString(', '.Replace(', "-join[char[]](", '"$(', '@"\n', '\n"@', '0x', '1e308', '*', '[int]::MaxValue'].map(enc),
+  dictionary: ['$', '${', '}', '(', ')', '@(', '@{', '[char]', '[string]', '[Convert]::FromBase64String(', "'", '"', '`', '+', '-f ', '-join', '-split', '-replace', '-bxor', '|', '%{', '?{', ';', '\n', '..', '::', 'iex ', 'Invoke-Expression', '&', '.Invoke(', '[ScriptBlock]::Create(', 'New-Object ', 'IO.Compression.DeflateStream', 'while(1){}', 'for(;;){}', 'foreach ($a in $b) {', 'function f { f }', 'try {', '} catch {', '[Text.Encoding]::Unicode.GetString(', '.Replace(', "-join[char[]](", '"$(', '@"\n', '\n"@', '0x', '1e308', '*', '[int]::MaxValue', ' -match ', ' -replace ', ' -split ', ' -like ', "'(a+)+$'", "'(a|aa)*c'", "('a' * 40)", '[regex]::Matches('].map(enc),
 };
 
 export const TARGETS: FuzzTarget[] = [emailTarget, msgTarget, zipTarget, zipReaderTarget, archiveTarget, peTarget, lnkTarget, cmdlineTarget, powershellTarget];
