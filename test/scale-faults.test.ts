@@ -1,9 +1,10 @@
 // Fault tests of the scaled-out service on real engines (PostgreSQL store, Redis queue, `tacklebox worker`
 // processes): a worker killed with SIGKILL mid-analysis, Redis restarted (empty) while reports are queued,
-// and 1000 reports submitted at once. The store is the record: nothing accepted is lost, nothing is analysed
+// 1000 reports submitted at once, and a job whose analysis keeps dying going to the dead-letter view. The store is the record: nothing accepted is lost, nothing is analysed
 // twice, repeats of one original are merged.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -147,3 +148,59 @@ test('1000 reports at once on two workers: each analysed exactly once, repeats m
     await svc.stop();
   }
 });
+
+test('a job whose analysis keeps dying is dead-lettered: analysts see it, retry it, and it is analysed', { timeout: 90_000 }, async () => {
+  const svc = await service();
+  try {
+    const analyst = await svc.addUser('dora', 'analyst');
+    const reporter = await svc.addUser('rob', 'reporter');
+    // Two deliveries, 0.5 s apart; each analysis held 2 s so that its process can be killed under it.
+    const worker = await cluster.startWorker({ args: [...workerArgs(), '--attempts', '2', '--backoff', '0.5'], env: { TACKLEBOX_WORKER_DELAY_MS: '2000' } });
+    const { json } = await submitEmail(svc.url, analyst, rfc822({ subject: 'kills its analysis', messageId: '<dead-letter@x.example>' }));
+    for (const attempt of [1, 2]) {
+      await until(async () => {
+        const { rows } = await db.query('SELECT status, attempts FROM reports WHERE id = $1', [json.id]);
+        return rows[0].status === 'analyzing' && rows[0].attempts === attempt;
+      });
+      killAnalysisProcess(worker.child.pid!);
+    }
+    const failed = await waitFor(svc.url, analyst, json.id, ['failed'], 30_000);
+    assert.match(failed.json.error, /the queue gave up after its retries: .*died/);
+
+    assert.equal((await call(svc.url, 'GET', '/api/jobs/dead', { token: reporter })).status, 403);
+    const dead = await call(svc.url, 'GET', '/api/jobs/dead', { token: analyst });
+    assert.equal(dead.status, 200);
+    const job = dead.json.jobs.find((j: { reportId: string }) => j.reportId === json.id);
+    assert.ok(job, `the job is in the dead-letter view: ${JSON.stringify(dead.json)}`);
+    assert.equal(job.attempts, 2);
+    assert.equal(job.status, 'failed');
+    assert.equal(job.subject, 'kills its analysis');
+
+    const retried = await call(svc.url, 'POST', `/api/jobs/dead/${json.id}/retry`, { token: analyst });
+    assert.equal(retried.status, 202);
+    const done = await waitFor(svc.url, analyst, json.id, ['done', 'failed'], 30_000);
+    assert.equal(done.json.status, 'done', done.json.error);
+    const after = await call(svc.url, 'GET', '/api/jobs/dead', { token: analyst });
+    assert.ok(!after.json.jobs.some((j: { reportId: string }) => j.reportId === json.id), 'no longer dead');
+    assert.equal((await call(svc.url, 'POST', `/api/jobs/dead/${json.id}/retry`, { token: analyst })).status, 404);
+  } finally {
+    await stopWorkers();
+    await svc.stop();
+  }
+});
+
+async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** SIGKILLs the worker's analysis process (as an out-of-memory kill would). */
+function killAnalysisProcess(workerPid: number): void {
+  const ps = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(workerPid)]).toString();
+  const line = ps.split('\n').find((l) => /worker\.ts analysis/.test(l));
+  assert.ok(line, `an analysis process runs under the worker:\n${ps}`);
+  process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
+}

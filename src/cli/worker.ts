@@ -24,6 +24,8 @@ options:
                          report is taken over after this (default 30)
   --sweep S              seconds between hand-overs of unfinished reports to the queue (default 30)
   --attempts N           deliveries of a job before it is dead-lettered (default 5)
+  --backoff S            seconds before a failed job's first retry; each next one waits twice as
+                         long (default 2)
   --hunt-shards N        shards of sharded hunts (tacklebox hunt --queue) run at once (default 1; 0: none)
   --config FILE          engine configuration (limits, fetch, analyzers), as for analyze
   --fetch off|live       follow links in reported mail (default off)
@@ -40,6 +42,7 @@ const OPTIONS = {
   lease: { type: 'string' },
   sweep: { type: 'string' },
   attempts: { type: 'string' },
+  backoff: { type: 'string' },
   'hunt-shards': { type: 'string' },
   config: { type: 'string' },
   fetch: { type: 'string' },
@@ -75,6 +78,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     leaseMs: seconds(values.lease, '--lease', 30, 0.1) * 1000,
     sweepMs: seconds(values.sweep, '--sweep', 30, 0.1) * 1000,
     attempts: seconds(values.attempts, '--attempts', 5, 1),
+    backoffMs: seconds(values.backoff, '--backoff', 2, 0) * 1000,
     huntShards: seconds(values['hunt-shards'], '--hunt-shards', 1, 0),
   });
   process.stdout.write(`tacklebox worker: ${worker.id} ready\n`);

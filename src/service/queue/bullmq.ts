@@ -4,7 +4,7 @@
 // the dead-letter view. A worker that dies loses its job lock: BullMQ hands the job to another worker, and the
 // store's lease (jobs.ts) decides whether the analysis may be taken over.
 
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { redisConnection } from './bullmq-connection.ts';
 import type { DeadJob, JobHandler, JobQueue, ReportJob } from './types.ts';
@@ -44,7 +44,17 @@ export class BullMqQueue implements JobQueue {
   async start(handler: JobHandler): Promise<void> {
     const lockMs = this.options.lockMs ?? 30_000;
     this.workerConnection = redisConnection(this.options.url, 'worker');
-    this.worker = new Worker<ReportJob>(this.name, (job) => handler({ reportId: job.data.reportId }), {
+    // The worker's own attempt count decides when a job is dead, whatever the producer wrote on the job.
+    const attempts = this.options.attempts ?? 5;
+    const run = async (job: Job<ReportJob>) => {
+      try {
+        await handler({ reportId: job.data.reportId });
+      } catch (err) {
+        if (job.attemptsMade + 1 >= attempts) throw new UnrecoverableError((err as Error).message);
+        throw err;
+      }
+    };
+    this.worker = new Worker<ReportJob>(this.name, run, {
       connection: this.workerConnection,
       concurrency: this.options.concurrency ?? 1,
       lockDuration: lockMs,
@@ -54,7 +64,7 @@ export class BullMqQueue implements JobQueue {
     });
     this.worker.on('error', () => {});
     this.worker.on('failed', (job: Job<ReportJob> | undefined, err: Error) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      if (!job || (!(err instanceof UnrecoverableError) && err.name !== 'UnrecoverableError' && job.attemptsMade < (job.opts.attempts ?? 1))) return;
       process.stderr.write(`tacklebox worker: report ${job.data.reportId} dead-lettered after ${job.attemptsMade} attempts: ${err.message}\n`);
       void this.options.onDead?.(job.data.reportId, err.message).catch((e: Error) => process.stderr.write(`tacklebox worker: recording dead job: ${e.message}\n`));
     });
