@@ -14,12 +14,13 @@ import { createFetcher } from '../src/fetch/service.ts';
 import { make7z } from '../test/generators/archive.ts';
 import { startPayloadServer } from '../test/generators/payload-server.ts';
 import { makeZip } from '../test/generators/zip.ts';
+import { analysisContext } from '../test/generators/context.ts';
 
 const SevenZip = SevenZipImport as unknown as SevenZipModuleFactory;
 const config = defaultConfig();
 
 function ctxWith(candidates: PasswordCandidate[]): AnalysisContext {
-  return { limits: config.limits, passwordCandidates: () => candidates, email: {}, fetchMode: 'off', signal: new AbortController().signal, services: {}, config, claimFetch: () => true };
+  return analysisContext({ config, passwords: candidates });
 }
 
 function artifact(kind: string, data: Uint8Array, name: string): Artifact {

@@ -7,18 +7,10 @@ import { htmlAnalyzer } from '../src/analyzers/html/index.ts';
 import { textAnalyzer } from '../src/analyzers/text/index.ts';
 import { defaultConfig } from '../src/config.ts';
 import type { AnalysisContext, Artifact } from '../src/engine/types.ts';
+import { analysisContext } from '../test/generators/context.ts';
 
 const config = defaultConfig();
-const ctx: AnalysisContext = {
-  limits: config.limits,
-  passwordCandidates: () => [],
-  email: {},
-  fetchMode: 'off',
-  signal: new AbortController().signal,
-  services: {},
-  config,
-  claimFetch: () => true,
-};
+const ctx: AnalysisContext = analysisContext({ config });
 
 function artifact(kind: string, text: string): Artifact {
   const data = new TextEncoder().encode(text);

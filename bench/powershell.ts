@@ -12,6 +12,7 @@ import { powershellAnalyzer } from '../src/analyzers/powershell/index.ts';
 import { defaultConfig } from '../src/config.ts';
 import { analyzeSubmission } from '../src/engine/submission.ts';
 import type { AnalysisContext, Artifact } from '../src/engine/types.ts';
+import { analysisContext } from '../test/generators/context.ts';
 
 configure({ useWebWorkers: false });
 
@@ -25,16 +26,7 @@ if (!entry || entry.directory) throw new Error('dev.jsonl not found in the corpu
 const commands = (await entry.getData(new TextWriter())).trim().split('\n').map((l) => (JSON.parse(l) as { original: string }).original);
 await reader.close();
 
-const ctx = {
-  limits: config.limits,
-  passwordCandidates: () => [],
-  email: {},
-  fetchMode: 'off',
-  signal: new AbortController().signal,
-  services: {},
-  config,
-  claimFetch: () => true,
-} as AnalysisContext;
+const ctx: AnalysisContext = analysisContext({ config });
 
 function artifact(kind: string, data: Uint8Array): Artifact {
   return { id: 'a1', parent: null, relation: 'root', kind, name: 'command.txt', sha256: '', size: data.length, depth: 0, data, meta: {} };

@@ -4,19 +4,10 @@ import { htmlAnalyzer } from '../src/analyzers/html/index.ts';
 import { renderHtml } from '../src/analyzers/html/render.ts';
 import { defaultConfig } from '../src/config.ts';
 import type { AnalysisContext, AnalyzerResult, Artifact, EngineConfig } from '../src/engine/types.ts';
+import { analysisContext } from './generators/context.ts';
 
 function context(over: Partial<EngineConfig> = {}): AnalysisContext {
-  const config = { ...defaultConfig(), ...over };
-  return {
-    limits: config.limits,
-    passwordCandidates: () => [],
-    email: {},
-    fetchMode: 'off',
-    signal: new AbortController().signal,
-    services: {},
-    config,
-    claimFetch: () => true,
-  };
+  return analysisContext({ config: { ...defaultConfig(), ...over } });
 }
 
 async function run(

@@ -94,11 +94,11 @@ test('a DLL: machine, timestamp, sections, imports with imphash, exports, resour
 test('version information: company, product and the original file name a renamed file betrays', async () => {
   const strings = { CompanyName: 'Microsoft Corporation', FileDescription: 'Windows Update Helper', OriginalFilename: 'wuhelper.dll', ProductVersion: '10.0.19041.1' };
   const r = await runAnalyzer(peAnalyzer, buildPe({ resources: [{ type: 16, name: 1, data: versionResource(strings) }] }), 'Invoice_3381.dll');
-  assert.deepEqual((r.facts?.pe as { version?: unknown }).version, strings);
+  assert.deepEqual((r.facts!.pe as { version?: unknown }).version, strings);
   const broken = versionResource(strings);
   broken[0] = 0xff; // wLength past the end
   const r2 = await runAnalyzer(peAnalyzer, buildPe({ resources: [{ type: 16, name: 1, data: broken }] }));
-  assert.equal((r2.facts?.pe as { version?: unknown }).version, undefined);
+  assert.equal((r2.facts!.pe as { version?: unknown }).version, undefined);
 });
 
 test('PE32+ with ordinal imports and an EXE subsystem', async () => {
@@ -154,7 +154,7 @@ test('a crypter-style DLL: plain code, the payload encrypted in one big resource
 test('a .NET assembly imports only mscoree.dll by design: not a packing sign', async () => {
   const net = buildPe({ dotnet: true, imports: [{ dll: 'mscoree.dll', functions: ['_CorDllMain'] }] });
   const r = await runAnalyzer(peAnalyzer, net);
-  assert.equal((r.facts?.pe as { dotnet?: boolean }).dotnet, true);
+  assert.equal((r.facts!.pe as { dotnet?: boolean }).dotnet, true);
   assert.ok(!findingIds(r).includes('pe.packed.few-imports'));
   const native = await runAnalyzer(peAnalyzer, buildPe({ imports: [{ dll: 'mscoree.dll', functions: ['_CorDllMain'] }] }));
   assert.ok(findingIds(native).includes('pe.packed.few-imports'), 'the same imports without a CLR header are');

@@ -27,6 +27,7 @@ import { defaultConfig } from '../src/config.ts';
 import { analyzeSubmission } from '../src/engine/submission.ts';
 import type { AnalysisContext, Artifact } from '../src/engine/types.ts';
 import { buildReport } from '../src/verdict/report.ts';
+import { analysisContext } from './generators/context.ts';
 
 configure({ useWebWorkers: false });
 
@@ -50,19 +51,7 @@ before(async () => {
   records = text.trim().split('\n').map((line) => JSON.parse(line) as Record);
 });
 
-function context(): AnalysisContext {
-  const config = defaultConfig();
-  return {
-    limits: config.limits,
-    email: {},
-    fetchMode: 'off',
-    signal: new AbortController().signal,
-    services: {},
-    config,
-    passwordCandidates: () => [],
-    claimFetch: () => true,
-  } as unknown as AnalysisContext;
-}
+const context = (): AnalysisContext => analysisContext();
 
 function artifact(text: string): Artifact {
   const data = new TextEncoder().encode(text);

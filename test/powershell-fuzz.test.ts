@@ -10,21 +10,13 @@ import { powershellAnalyzer } from '../src/analyzers/powershell/index.ts';
 import { defaultConfig } from '../src/config.ts';
 import type { AnalysisContext, Artifact } from '../src/engine/types.ts';
 import { encodeCommand } from './generators/powershell.ts';
+import { analysisContext } from './generators/context.ts';
 
 const config = defaultConfig();
 config.limits.powershellSteps = 20_000;
 config.limits.maxDecodedBytes = 64 * 1024;
 
-const ctx = {
-  limits: config.limits,
-  passwordCandidates: () => [],
-  email: {},
-  fetchMode: 'off',
-  signal: new AbortController().signal,
-  services: {},
-  config,
-  claimFetch: () => true,
-} as AnalysisContext;
+const ctx: AnalysisContext = analysisContext({ config });
 
 function artifact(kind: string, text: string): Artifact {
   const data = new TextEncoder().encode(text);

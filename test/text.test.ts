@@ -5,19 +5,10 @@ import { linksInText } from '../src/analyzers/text/links.ts';
 import { findLures } from '../src/analyzers/text/lures.ts';
 import { defaultConfig } from '../src/config.ts';
 import type { AnalysisContext, AnalyzerResult, Artifact, EngineConfig } from '../src/engine/types.ts';
+import { analysisContext } from './generators/context.ts';
 
 function context(over: Partial<EngineConfig> = {}, subject?: string): AnalysisContext {
-  const config = { ...defaultConfig(), ...over };
-  return {
-    limits: config.limits,
-    passwordCandidates: () => [],
-    email: subject === undefined ? {} : { subject },
-    fetchMode: 'off',
-    signal: new AbortController().signal,
-    services: {},
-    config,
-    claimFetch: () => true,
-  };
+  return analysisContext({ config: { ...defaultConfig(), ...over }, email: subject === undefined ? {} : { subject } });
 }
 
 function body(text: string, kind = 'text', relation: Artifact['relation'] = 'body'): Artifact {

@@ -4,19 +4,10 @@ import { urlAnalyzer } from '../src/analyzers/url/index.ts';
 import { decodeProofpointV2, decodeProofpointV3, unwrapUrl } from '../src/analyzers/url/unwrap.ts';
 import { defaultConfig } from '../src/config.ts';
 import type { AnalysisContext, AnalyzerResult, Artifact } from '../src/engine/types.ts';
+import { analysisContext } from './generators/context.ts';
 
 function context(ownDomains: string[] = []): AnalysisContext {
-  const config = { ...defaultConfig(), ownDomains };
-  return {
-    limits: config.limits,
-    passwordCandidates: () => [],
-    email: {},
-    fetchMode: 'off',
-    signal: new AbortController().signal,
-    services: {},
-    config,
-    claimFetch: () => true,
-  };
+  return analysisContext({ config: { ...defaultConfig(), ownDomains } });
 }
 
 async function run(url: string, opts: { own?: string[]; meta?: Record<string, unknown> } = {}): Promise<AnalyzerResult> {

@@ -39,6 +39,7 @@ import {
   wmiSubscription,
   wsf,
 } from './generators/vbscript.ts';
+import { analysisContext } from './generators/context.ts';
 
 const URL_1 = 'http://cdn.invoice-files.example/q/77.dat';
 const PATH_1 = 'C:\\ProgramData\\77.dll';
@@ -371,16 +372,4 @@ test('hostile: string bombs, endless loops, huge arrays, runaway recursion, deep
   }
 });
 
-function context(): AnalysisContext {
-  const config = defaultConfig();
-  return {
-    limits: config.limits,
-    email: {},
-    fetchMode: 'off',
-    signal: new AbortController().signal,
-    services: {},
-    config,
-    passwordCandidates: () => [],
-    claimFetch: () => true,
-  };
-}
+const context = (): AnalysisContext => analysisContext();

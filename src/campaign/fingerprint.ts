@@ -88,6 +88,6 @@ export function normalizeUrl(value: string): string | undefined {
     return undefined;
   }
   url.hash = '';
-  for (const key of [...url.searchParams.keys()]) if (TRACKING_PARAM.test(key) || key.startsWith('utm_')) url.searchParams.delete(key);
+  for (const key of Array.from(url.searchParams.keys())) if (TRACKING_PARAM.test(key) || key.startsWith('utm_')) url.searchParams.delete(key);
   return url.toString();
 }

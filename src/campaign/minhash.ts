@@ -45,7 +45,7 @@ export function normalizeBody(text: string): string[] {
 export function bodySignature(texts: readonly string[]): number[] | undefined {
   const words = texts.flatMap(normalizeBody);
   if (words.length < MIN_WORDS) return undefined;
-  const sig = new Array<number>(SIGNATURE_SIZE).fill(0xffffffff);
+  const sig = Array.from({ length: SIGNATURE_SIZE }, () => 0xffffffff);
   for (let i = 0; i + SHINGLE_WORDS <= words.length; i++) {
     const shingle = fnv1a(words.slice(i, i + SHINGLE_WORDS).join(' '));
     for (let k = 0; k < SIGNATURE_SIZE; k++) {

