@@ -2,7 +2,9 @@
 
 import { ConfigError, loadConfig } from '../config.ts';
 import type { EngineConfig } from '../engine/types.ts';
+import { QueueUrlError, sharedQueueUrl } from '../service/queue/open.ts';
 import { startService } from '../service/service.ts';
+import { parseStoreUrl, StoreUrlError } from '../service/store/open.ts';
 import { parse, UsageError } from './args.ts';
 
 const HELP = `usage: tacklebox serve --data DIR [options]
@@ -66,6 +68,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (values.fetch !== undefined) {
     if (values.fetch !== 'off' && values.fetch !== 'live') throw new UsageError(`--fetch takes off or live, got "${values.fetch}"`);
     config.fetch.mode = values.fetch;
+  }
+  try {
+    sharedQueueUrl(values.queue);
+    parseStoreUrl(values.data, values.store);
+  } catch (err) {
+    if (err instanceof QueueUrlError || err instanceof StoreUrlError) throw new UsageError(err.message);
+    throw err;
   }
   const imap = values.imap ?? process.env.TACKLEBOX_IMAP_URL;
   const smtp = values.smtp ?? process.env.TACKLEBOX_SMTP_URL;

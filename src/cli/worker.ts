@@ -4,6 +4,7 @@
 import { ConfigError, loadConfig } from '../config.ts';
 import type { EngineConfig } from '../engine/types.ts';
 import { startWorker } from '../service/queue/bullmq-worker.ts';
+import { parseStoreUrl, StoreUrlError } from '../service/store/open.ts';
 import { parse, UsageError } from './args.ts';
 
 const HELP = `usage: tacklebox worker --queue redis://HOST:PORT --data DIR [--store URL] [options]
@@ -56,6 +57,13 @@ export async function workerCommand(argv: string[]): Promise<number> {
   if (!queueUrl) throw new UsageError(`--queue redis://HOST:PORT is required\n\n${HELP}`);
   if (!/^rediss?:\/\//.test(queueUrl)) throw new UsageError(`--queue takes a redis:// URL`);
   if (!values.data) throw new UsageError(`--data DIR is required\n\n${HELP}`);
+  const storeUrl = values.store ?? (process.env.TACKLEBOX_STORE || undefined);
+  try {
+    parseStoreUrl(values.data, storeUrl);
+  } catch (err) {
+    if (err instanceof StoreUrlError) throw new UsageError(err.message);
+    throw err;
+  }
   let config: EngineConfig;
   try {
     config = loadConfig(values.config);
@@ -69,7 +77,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
   }
   const worker = await startWorker({
     queueUrl,
-    storeUrl: values.store ?? (process.env.TACKLEBOX_STORE || undefined),
+    storeUrl,
     dataDir: values.data,
     samplesDir: values.samples,
     config,

@@ -19,7 +19,7 @@ import { MailboxIntake, type MailboxOptions } from './mailbox.ts';
 import { BullMqQueue } from './queue/bullmq.ts';
 import { startResumeSweep, type Sweep } from './queue/bullmq-sweep.ts';
 import { InProcessQueue } from './queue/in-process.ts';
-import { isSharedQueue } from './queue/open.ts';
+import { sharedQueueUrl } from './queue/open.ts';
 import type { JobQueue } from './queue/types.ts';
 import { SampleStore, sampleRoot } from './samples.ts';
 import { openStore } from './store/open.ts';
@@ -67,8 +67,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const store = await openStore(options.dataDir, options.store ?? (process.env.TACKLEBOX_STORE || undefined));
   const samples = new SampleStore(options.samplesDir ?? (process.env.TACKLEBOX_SAMPLES || sampleRoot(options.dataDir)));
   const workers = options.workers ?? availableParallelism();
-  const queueUrl = options.queue ?? (process.env.TACKLEBOX_QUEUE || undefined);
-  const shared = isSharedQueue(queueUrl) ? new BullMqQueue({ url: queueUrl }) : undefined;
+  const queueUrl = sharedQueueUrl(options.queue ?? (process.env.TACKLEBOX_QUEUE || undefined));
+  const shared = queueUrl ? new BullMqQueue({ url: queueUrl }) : undefined;
   // With a shared queue the analyses run in `tacklebox worker` processes, not here.
   const pool = shared
     ? undefined

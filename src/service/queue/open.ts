@@ -1,18 +1,11 @@
-// Chooses the job queue: the in-process pool by default, or BullMQ on Redis for `--queue redis://…`, where
-// `tacklebox worker` processes on any number of machines run the analyses.
-
-import { BullMqQueue, type BullMqOptions } from './bullmq.ts';
-import { InProcessQueue } from './in-process.ts';
-import type { JobQueue } from './types.ts';
+// Chooses the job queue from `--queue`: the in-process pool by default (no URL, or "in-process"), or BullMQ
+// on Redis for redis://… (rediss:// with TLS), where `tacklebox worker` processes on any machines analyse.
 
 export class QueueUrlError extends Error {}
 
-export function isSharedQueue(url: string | undefined): url is string {
-  return url !== undefined && url !== '' && url !== 'in-process';
-}
-
-export function openQueue(url: string | undefined, options: { concurrency: number } & Omit<BullMqOptions, 'url' | 'concurrency'>): JobQueue {
-  if (!isSharedQueue(url)) return new InProcessQueue(options.concurrency);
-  if (!/^rediss?:\/\//.test(url)) throw new QueueUrlError(`unknown queue "${url}": use redis://host:port (or in-process, the default)`);
-  return new BullMqQueue({ ...options, url });
+/** The Redis URL of a shared queue, or undefined for the in-process default; throws on anything else. */
+export function sharedQueueUrl(url: string | undefined): string | undefined {
+  if (url === undefined || url === '' || url === 'in-process') return undefined;
+  if (!/^rediss?:\/\/[^/]/.test(url)) throw new QueueUrlError(`unknown queue "${url.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@')}": use redis://host:port, or in-process (the default)`);
+  return url;
 }

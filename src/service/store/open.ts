@@ -21,13 +21,19 @@ export async function openStore(dataDir: string, url?: string): Promise<Store> {
 }
 
 export function storeFor(dataDir: string, url?: string): Store {
-  if (!url) return new SqliteStore(join(dataDir, 'tacklebox.db'));
+  const where = parseStoreUrl(dataDir, url);
+  return where.engine === 'sqlite' ? new SqliteStore(where.path) : new PostgresStore(where.url);
+}
+
+/** Which engine a store URL names, without opening anything (so that a typo is a usage error). */
+export function parseStoreUrl(dataDir: string, url?: string): { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string } {
+  if (!url) return { engine: 'sqlite', path: join(dataDir, 'tacklebox.db') };
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (!path) throw new StoreUrlError('sqlite: needs a path, as in sqlite:/var/lib/tacklebox/tacklebox.db');
-    return new SqliteStore(path);
+    return { engine: 'sqlite', path };
   }
-  if (/^postgres(ql)?:\/\//.test(url)) return new PostgresStore(url);
+  if (/^postgres(ql)?:\/\//.test(url)) return { engine: 'postgres', url };
   throw new StoreUrlError(`unknown store "${redact(url)}": use sqlite:PATH or postgres://user:pass@host:port/db`);
 }
 
