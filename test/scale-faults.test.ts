@@ -1,6 +1,7 @@
 // Fault tests of the scaled-out service on real engines (PostgreSQL store, Redis queue, `tacklebox worker`
 // processes): a worker killed with SIGKILL mid-analysis, Redis restarted (empty) while reports are queued,
-// 1000 reports submitted at once, and a job whose analysis keeps dying going to the dead-letter view. The store is the record: nothing accepted is lost, nothing is analysed
+// 1000 reports submitted at once, a job whose analysis keeps dying going to the dead-letter view, and the
+// per-job time limit. The store is the record: nothing accepted is lost, nothing is analysed
 // twice, repeats of one original are merged.
 
 import assert from 'node:assert/strict';
@@ -183,6 +184,24 @@ test('a job whose analysis keeps dying is dead-lettered: analysts see it, retry 
     const after = await call(svc.url, 'GET', '/api/jobs/dead', { token: analyst });
     assert.ok(!after.json.jobs.some((j: { reportId: string }) => j.reportId === json.id), 'no longer dead');
     assert.equal((await call(svc.url, 'POST', `/api/jobs/dead/${json.id}/retry`, { token: analyst })).status, 404);
+  } finally {
+    await stopWorkers();
+    await svc.stop();
+  }
+});
+
+test('a worker stops an analysis at its per-job time limit: the report fails with the reason, once, and is not dead-lettered', { timeout: 60_000 }, async () => {
+  const svc = await service();
+  try {
+    const analyst = await svc.addUser('tim', 'analyst');
+    await cluster.startWorker({ args: [...workerArgs(), '--job-timeout', '2'], env: { TACKLEBOX_WORKER_DELAY_MS: '60000' } });
+    const { json } = await submitEmail(svc.url, analyst, rfc822({ subject: 'never ends', messageId: '<stuck-scale@x.example>' }));
+    const failed = await waitFor(svc.url, analyst, json.id, ['done', 'failed'], 40_000);
+    assert.equal(failed.json.status, 'failed');
+    assert.match(failed.json.error, /time limit/);
+    assert.equal(failed.json.attempts, 1, 'a sample that hangs is not retried');
+    const dead = await call(svc.url, 'GET', '/api/jobs/dead', { token: analyst });
+    assert.ok(!dead.json.jobs.some((j: { reportId: string }) => j.reportId === json.id));
   } finally {
     await stopWorkers();
     await svc.stop();
