@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { cmdlineAnalyzer } from '../src/analyzers/cmdline/index.ts';
 import { msgAnalyzer } from '../src/analyzers/mail/msg.ts';
 import { linearRegExp } from '../src/analyzers/powershell/linear-regex.ts';
 import { powershellAnalyzer } from '../src/analyzers/powershell/index.ts';
@@ -12,6 +13,7 @@ import { outlookMsg } from './generators/msg.ts';
 import { findingIds, runAnalyzer } from './generators/pe-run.ts';
 
 const powershell = (script: string) => runAnalyzer(powershellAnalyzer, new TextEncoder().encode(script), 'stage.ps1', {}, 'powershell');
+const commandLine = (text: string | Uint8Array) => runAnalyzer(cmdlineAnalyzer, typeof text === 'string' ? new TextEncoder().encode(text) : text, 'run.bat', {}, 'cmdline');
 const outlook = (data: Uint8Array) => runAnalyzer(msgAnalyzer, data, 'report.msg', {}, 'msg');
 const limitDetails = (r: AnalyzerResult) => (r.limits ?? []).map((l) => `${l.limit}: ${l.detail}`);
 
@@ -143,4 +145,18 @@ test('linear-time regular expressions match like the backtracking engine, case-i
     }),
     { numRuns: 2000, seed: 424242 },
   );
+});
+
+test('cmdline: a variable doubled forty times stops growing at the longest command line Windows runs', async () => {
+  // Found by scripts/fuzz.ts (a hang, then, reduced, an out-of-memory crash of the whole process): 2^40 characters.
+  const batch = ['set x=ab', ...Array.from({ length: 40 }, () => 'set x=%x%%x%'), 'powershell -c "echo %x%"'].join('\r\n');
+  const r = await commandLine(batch);
+  assert.ok(findingIds(r).includes('cmdline.launcher.powershell'), findingIds(r).join(', '));
+});
+
+test('cmdline: nested cmd /c chains are read within the step budget and name the nesting limit once', async () => {
+  // The input scripts/fuzz.ts reported as a hang (mutated from the `set x=pow&& set y=ershell&& call %x%%y%` seed).
+  const fuzzed = Buffer.from('c2V0IHg9ZC5leGUgL2MgInNldCB4PXJzaGVsbCYmIGNhbGwgJXglJXklbWQuZXhlIC9jPXJzaGVsbCYmIGNhbGwgJXglJXklbWQuZXhlIC9jICJzZXQgeCAic2JBQmpBQT18fHNldCB4PWV0bGwgJXglJXklbWQubCYmIGNhbGwgJXglJXklbWQuZXhlIC9jICJzZXQgeD1ldCB4PSV4JSV5JW1kLmV4ZSAvYyAic2V0ICJzZXRsJiZEY2FsbCAleCUleSVtZC5leGUgL2MgInN3dCBlIC9jICJzZXQgeD1yc2hlbGwmJiBjYWxsICV4JSV5JW1kLmV4ZSAvYyAic2V0IHg9cG93JiYgc2VtdC5leGUgL2MgIiB4PXBvdyYLIHNldCB5PXQgeD1wb3cmJiBzZXQgeT1lcnNoZWxsJiYgY2FsbCAleCUleSUgLWVuYyBhUUJsQUhnQUlBQmpBR0VOYkFCakFBPXx8c2V0IHg9cG93JiYgc2WZIHk9ZXJzaGUAAAEAIGNhbGwgJXglJXklIC1jYWxsICV4JSV5JW10LmV4ZSAvYyAifHxzZXQgeD1wb3cmJiBzZXQgeT1lcnNoZWxsJiYgY2FsbCAleCUlef8gLWVuYyBhUUJsQUhnQUlBQmpBR0VBYkFCakFBPXx8c2V0IHg9cG93JiYgc2V0IHk9ZXJzaGVsbCYmIGNhbGwgJXglJXklIC1lbmMgYVFCbEFIZ0FJQUJqQUdFQWJBQmpBQT0gLWVuYyBhUUJsQUhnQUlBQmpBR0UtYyBCakFBPT0i', 'base64');
+  const r = await commandLine(new Uint8Array(fuzzed));
+  assert.deepEqual(limitDetails(r), ['maxDecodedLayers: stopped following nested command lines after 16 levels']);
 });

@@ -33,14 +33,22 @@ export interface ChainPart {
   joinedBy: '' | '&' | '&&' | '||' | '|';
 }
 
+/** The longest command line CreateProcess accepts, and the longest environment variable value. */
+export const MAX_EXPANDED_CHARS = 32_767;
+
 /**
  * Expands %NAME%, %NAME:~start,length% and %NAME:old=new% (and the same with ! for delayed expansion).
  * `used` collects the names expanded with substring or replace syntax: the tell of variable obfuscation.
  */
 export function expandVariables(text: string, env: Record<string, string>, used?: string[]): string {
+  let grown = 0;
   return text.replace(/([%!])([^%!\s"=:][^%!\r\n]{0,255}?)(?::(~-?\d+(?:,-?\d+)?|[^=%!]*=[^%!]*))?\1/g, (whole, _mark: string, name: string, op?: string) => {
     const value = env[name.toLowerCase()];
     if (value === undefined) return whole;
+    // `set x=%x%%x%` forty times is 2^40 characters (a 400-byte batch file ran the process out of memory; found
+    // by fuzzing). Windows runs no command line longer than MAX_EXPANDED_CHARS: past it, references stay as written.
+    if (grown + value.length > MAX_EXPANDED_CHARS) return whole;
+    grown += value.length;
     if (!op) return value;
     used?.push(`${name}:${op}`);
     if (op.startsWith('~')) {

@@ -13,6 +13,8 @@ import { layerOf, textOf } from './text.ts';
 
 /** How many `cmd /c` (and wmic/schtasks) hops one command line may nest before we stop following. */
 const MAX_NESTING = 16;
+/** Commands (and KiB of expanded command text) read from one artifact before reading stops. */
+const MAX_STEPS = 10_000;
 
 interface Reading {
   out: Collector;
@@ -45,14 +47,19 @@ function batchLines(text: string): string {
 
 function readCommandText(text: string, r: Reading, depth: number): void {
   if (depth > MAX_NESTING) {
-    r.out.limits.push({ limit: 'maxDecodedLayers', detail: `stopped following nested command lines after ${MAX_NESTING} levels` });
+    // Once: a line of many nested `cmd /c` reached this thousands of times (found by fuzzing).
+    if (!r.out.limits.some((l) => l.limit === 'maxDecodedLayers')) {
+      r.out.limits.push({ limit: 'maxDecodedLayers', detail: `stopped following nested command lines after ${MAX_NESTING} levels` });
+    }
     return;
   }
   for (const line of text.split('\n')) {
-    if (r.ctx.signal.aborted) return;
+    if (r.ctx.signal.aborted || r.steps > MAX_STEPS) return;
     const used: string[] = [];
     // cmd.exe expands %VAR% for the whole line before it splits the chain.
     const expanded = expandVariables(line, r.env, used);
+    // Long expanded lines count against the same budget as commands: nested `cmd /c` re-reads them at each level.
+    r.steps += Math.floor(expanded.length / 1024);
     const { parts, carets } = splitChain(expanded);
     if (carets > 0) r.out.finding('cmdline.obfuscation.carets', line.slice(0, 300));
     // One %DATE:~-4% is how batch files format dates; a word assembled from several substrings is hiding.
@@ -93,7 +100,7 @@ function echoOutput(text: string): string | undefined {
 }
 
 function runCommand(text: string, r: Reading, depth: number, stdin?: string): void {
-  if (++r.steps > 10_000) return;
+  if (++r.steps > MAX_STEPS) return;
   const argv = splitArgs(text);
   const argv0 = argv[0];
   if (!argv0) return;
