@@ -64,7 +64,11 @@ export class BullMqQueue implements JobQueue {
     });
     this.worker.on('error', () => {});
     this.worker.on('failed', (job: Job<ReportJob> | undefined, err: Error) => {
-      if (!job || (!(err instanceof UnrecoverableError) && err.name !== 'UnrecoverableError' && job.attemptsMade < (job.opts.attempts ?? 1))) return;
+      if (!job) return;
+      // Given up on: the last attempt, an unrecoverable error, or a job whose workers kept dying under it.
+      const dead =
+        err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled more than/i.test(err.message);
+      if (!dead) return;
       process.stderr.write(`tacklebox worker: report ${job.data.reportId} dead-lettered after ${job.attemptsMade} attempts: ${err.message}\n`);
       void this.options.onDead?.(job.data.reportId, err.message).catch((e: Error) => process.stderr.write(`tacklebox worker: recording dead job: ${e.message}\n`));
     });
