@@ -100,6 +100,28 @@ test('Redis restarted empty while reports are queued (and down while more arrive
   }
 });
 
+test('Redis restarted under a running analysis: the job is queued again, but the live lease keeps the report with its worker', { timeout: 90_000 }, async () => {
+  const svc = await service();
+  try {
+    const token = await svc.addUser('lena', 'analyst');
+    // A 1 s lease, renewed while the 4 s analysis runs; the other worker gets the re-queued job meanwhile.
+    const args = ['--workers', '1', '--lease', '1', '--sweep', '0.5', '--config', configPath];
+    const slow = { TACKLEBOX_WORKER_DELAY_MS: '4000' };
+    await Promise.all([cluster.startWorker({ args, env: slow }), cluster.startWorker({ args, env: slow })]);
+    const { json } = await submitEmail(svc.url, token, rfc822({ subject: 'in flight', messageId: '<in-flight@x.example>' }));
+    await waitFor(svc.url, token, json.id, ['analyzing'], 30_000);
+    const { rows } = await db.query('SELECT lease_owner FROM reports WHERE id = $1', [json.id]);
+    await cluster.redis.restart();
+    const done = await waitFor(svc.url, token, json.id, ['done', 'failed'], 60_000);
+    assert.equal(done.json.status, 'done', done.json.error);
+    assert.equal(done.json.attempts, 1, 'the live worker kept its report: no second analysis');
+    assert.ok(rows[0].lease_owner, 'it was analysed under a lease');
+  } finally {
+    await stopWorkers();
+    await svc.stop();
+  }
+});
+
 test('1000 reports at once on two workers: each analysed exactly once, repeats merged', { timeout: 150_000 }, async () => {
   const svc = await service();
   try {
