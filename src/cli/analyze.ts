@@ -3,11 +3,10 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { analyze } from '../analyze.ts';
-import { ConfigError, loadConfig } from '../config.ts';
-import type { EngineConfig } from '../engine/types.ts';
 import { openServices } from '../services.ts';
 import type { Report } from '../verdict/report.ts';
-import { pairs, parse, UsageError } from './args.ts';
+import { parse, UsageError } from './args.ts';
+import { engineConfigFrom } from './engine-config.ts';
 import { renderReport } from './render.ts';
 
 const HELP = `usage: tacklebox analyze PATH... [options]
@@ -43,22 +42,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = args;
   if (positionals.length === 0) throw new UsageError(`no PATH given\n\n${HELP}`);
   if (values.json && values.jsonl) throw new UsageError('choose one of --json and --jsonl');
-  if (values.fetch !== undefined && values.fetch !== 'off' && values.fetch !== 'live') {
-    throw new UsageError(`--fetch takes off or live, got "${values.fetch}"`);
-  }
-
-  let config: EngineConfig;
-  try {
-    config = loadConfig(values.config);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message);
-    throw err;
-  }
-  if (values.fetch) config.fetch.mode = values.fetch;
-  config.fetch.allowHosts.push(...(values['allow-host'] ?? []).map((h) => h.toLowerCase()));
-  Object.assign(config.fetch.resolve, pairs(values.resolve, '--resolve'));
-  config.passwords.push(...(values.password ?? []));
-  config.ownDomains.push(...(values['own-domain'] ?? []).map((d) => d.toLowerCase()));
+  const config = engineConfigFrom(values);
 
   const files = await expandPaths(positionals);
   const { services, close } = await openServices(config);

@@ -1,11 +1,10 @@
 // `tacklebox serve --port P --data DIR`: the reporting service (API, UI, mailbox intake, reporter feedback).
 
-import { ConfigError, loadConfig } from '../config.ts';
-import type { EngineConfig } from '../engine/types.ts';
 import { QueueUrlError, sharedQueueUrl } from '../service/queue/open.ts';
 import { startService } from '../service/service.ts';
 import { parseStoreUrl, StoreUrlError } from '../service/store/open.ts';
 import { parse, UsageError } from './args.ts';
+import { engineConfigFrom } from './engine-config.ts';
 
 const HELP = `usage: tacklebox serve --data DIR [options]
 
@@ -58,17 +57,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (!args) return 0;
   const { values } = args;
   if (!values.data) throw new UsageError(`--data DIR is required\n\n${HELP}`);
-  let config: EngineConfig;
-  try {
-    config = loadConfig(values.config);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message);
-    throw err;
-  }
-  if (values.fetch !== undefined) {
-    if (values.fetch !== 'off' && values.fetch !== 'live') throw new UsageError(`--fetch takes off or live, got "${values.fetch}"`);
-    config.fetch.mode = values.fetch;
-  }
+  const config = engineConfigFrom(values);
   try {
     sharedQueueUrl(values.queue);
     parseStoreUrl(values.data, values.store);

@@ -1,11 +1,10 @@
 // `tacklebox worker --queue redis://… --store postgres://… --data DIR`: an analysis worker for a scaled-out
 // service. Run as many as the machines allow; they share the queue, the store and the samples folder.
 
-import { ConfigError, loadConfig } from '../config.ts';
-import type { EngineConfig } from '../engine/types.ts';
 import { startWorker } from '../service/queue/bullmq-worker.ts';
 import { parseStoreUrl, StoreUrlError } from '../service/store/open.ts';
 import { parse, UsageError } from './args.ts';
+import { engineConfigFrom } from './engine-config.ts';
 
 const HELP = `usage: tacklebox worker --queue redis://HOST:PORT --data DIR [--store URL] [options]
 
@@ -64,17 +63,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     if (err instanceof StoreUrlError) throw new UsageError(err.message);
     throw err;
   }
-  let config: EngineConfig;
-  try {
-    config = loadConfig(values.config);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message);
-    throw err;
-  }
-  if (values.fetch !== undefined) {
-    if (values.fetch !== 'off' && values.fetch !== 'live') throw new UsageError(`--fetch takes off or live, got "${values.fetch}"`);
-    config.fetch.mode = values.fetch;
-  }
+  const config = engineConfigFrom(values);
   const worker = await startWorker({
     queueUrl,
     storeUrl,
