@@ -5,7 +5,9 @@ import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CSRF_HEADER, callerFrom, sameSecret } from '../auth.ts';
+import { CampaignIndex } from '../campaigns.ts';
 import { registerWeb } from '../web.ts';
+import { registerCampaignRoutes } from './campaigns.ts';
 import type { ApiContext } from './context.ts';
 import { registerReportRoutes } from './reports.ts';
 import { registerSessionRoutes } from './session.ts';
@@ -19,6 +21,7 @@ export interface AppOptions {
 const UNAUTHENTICATED = new Set(['POST /api/session']);
 
 export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<FastifyInstance> {
+  ctx = { ...ctx, campaigns: ctx.campaigns ?? new CampaignIndex(ctx.store) };
   const app = Fastify({ logger: false, bodyLimit: options.maxReportBytes, trustProxy: false });
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: options.maxReportBytes, files: 20, fields: 10, parts: 30 } });
@@ -70,6 +73,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
   registerSessionRoutes(app, ctx);
   registerReportRoutes(app, ctx);
   registerUserRoutes(app, ctx);
+  registerCampaignRoutes(app, ctx);
   await registerWeb(app);
   return app;
 }

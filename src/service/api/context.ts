@@ -2,6 +2,7 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasRole, type Caller } from '../auth.ts';
+import type { CampaignIndex } from '../campaigns.ts';
 import type { FeedbackMailer } from '../feedback.ts';
 import type { Intake } from '../intake.ts';
 import type { JobQueue } from '../queue/types.ts';
@@ -14,6 +15,8 @@ export interface ApiContext {
   intake: Intake;
   queue: JobQueue;
   feedback?: FeedbackMailer;
+  /** The campaigns over the finished reports (buildApp makes one when none is given). */
+  campaigns?: CampaignIndex;
 }
 
 declare module 'fastify' {

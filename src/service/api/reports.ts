@@ -8,6 +8,7 @@ import { protectedZip } from '../raw-zip.ts';
 import { REPORT_STATUSES, type ReportStatus, type StoredReport } from '../store/types.ts';
 import { defang } from '../../intel/defang.ts';
 import type { Verdict } from '../../verdict/verdict.ts';
+import { reportCampaign } from './campaigns.ts';
 import { allow, type ApiContext } from './context.ts';
 
 const VERDICTS: readonly Verdict[] = ['malicious', 'suspicious', 'benign'];
@@ -96,6 +97,8 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ApiContext): voi
       createdAt: r.createdAt,
       startedAt: r.startedAt,
       finishedAt: r.finishedAt,
+      // The campaign names other people's reports: analysts only (null until the report is finished).
+      campaign: hasRole(caller.user, 'analyst') ? (r.status === 'done' ? await reportCampaign(ctx, r.id) : null) : undefined,
     };
   });
 

@@ -166,4 +166,23 @@ export const MIGRATIONS: readonly Migration[] = [
       `,
     },
   },
+  {
+    version: 3,
+    name: 'campaign fingerprints of finished reports',
+    // fingerprint_json: the compact campaign fingerprint (store/fingerprints.ts), written with the report.
+    // Reports finished before this version get theirs lazily, on the first campaign listing (the partial index
+    // finds them without a scan). reports_finished serves the cache's count/max(finished_at) check.
+    sql: {
+      sqlite: `
+        ALTER TABLE reports ADD COLUMN fingerprint_json TEXT;
+        CREATE INDEX reports_finished ON reports (status, finished_at);
+        CREATE INDEX reports_fingerprint_missing ON reports (id) WHERE status = 'done' AND fingerprint_json IS NULL;
+      `,
+      postgres: `
+        ALTER TABLE reports ADD COLUMN fingerprint_json TEXT;
+        CREATE INDEX reports_finished ON reports (status, finished_at);
+        CREATE INDEX reports_fingerprint_missing ON reports (id) WHERE status = 'done' AND fingerprint_json IS NULL;
+      `,
+    },
+  },
 ];

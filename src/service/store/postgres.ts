@@ -3,9 +3,11 @@
 // still agree on when a lease ran out.
 
 import pg from 'pg';
+import type { Fingerprint } from '../../campaign/fingerprint.ts';
 import type { Report } from '../../verdict/report.ts';
 import type { Verdict } from '../../verdict/verdict.ts';
 import type { EmailPreview } from '../analysis/preview.ts';
+import { BACKFILL_BATCH, fingerprintFromRow, storedFingerprint, storedFingerprintOfJson } from './fingerprints.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { newReportId, reporterKey } from './sqlite.ts';
 import type {
@@ -233,7 +235,7 @@ export class PostgresStore implements Store {
     const { report } = result;
     const { rowCount } = await this.pool.query(
       `UPDATE reports SET status = 'done', verdict = $1, score = $2, summary = $3, report_json = $4, preview_json = $5, error = NULL,
-         subject = coalesce(subject, $6), finished_at = $7, lease_owner = NULL, lease_until = NULL
+         subject = coalesce(subject, $6), finished_at = $7, lease_owner = NULL, lease_until = NULL, fingerprint_json = $10
        WHERE id = $8 AND ($9::text IS NULL OR lease_owner = $9)`,
       [
         report.verdict,
@@ -245,6 +247,7 @@ export class PostgresStore implements Store {
         now(),
         id,
         owner ?? null,
+        storedFingerprint(report),
       ],
     );
     return (rowCount ?? 0) > 0;
@@ -278,6 +281,40 @@ export class PostgresStore implements Store {
 
   async decide(id: string, decision: Decision): Promise<void> {
     await this.pool.query('UPDATE reports SET decision_json = $1 WHERE id = $2', [JSON.stringify(decision), id]);
+  }
+
+  // campaigns
+
+  async campaignFingerprints(): Promise<Fingerprint[]> {
+    await this.backfillFingerprints();
+    const { rows } = await this.pool.query(
+      `SELECT r.id, r.created_at, r.fingerprint_json, ARRAY(SELECT p.name FROM reporters p WHERE p.report_id = r.id) AS reporters
+       FROM reports r WHERE r.status = 'done' AND r.fingerprint_json IS NOT NULL ORDER BY r.created_at, r.id`,
+    );
+    return rows.map((r) => fingerprintFromRow(r.fingerprint_json as string, r.id as string, r.created_at as string, r.reporters as string[]));
+  }
+
+  async finishedReportsVersion(): Promise<string> {
+    const { rows } = await this.pool.query(
+      `SELECT (SELECT count(*)::int FROM reports WHERE status = 'done') AS done,
+         (SELECT max(finished_at) FROM reports WHERE status = 'done') AS last,
+         (SELECT count(*)::int FROM reporters) AS reporters`,
+    );
+    const row = rows[0] as Row;
+    return `${row.done}|${row.last ?? ''}|${row.reporters}`;
+  }
+
+  /** Reports finished before fingerprints were stored: fingerprinted from their report JSON, a batch at a time. */
+  private async backfillFingerprints(): Promise<void> {
+    for (;;) {
+      const { rows } = await this.pool.query(`SELECT id, report_json FROM reports WHERE status = 'done' AND fingerprint_json IS NULL LIMIT ${BACKFILL_BATCH}`);
+      if (rows.length === 0) return;
+      await this.transaction(async (c) => {
+        for (const r of rows) {
+          await c.query("UPDATE reports SET fingerprint_json = $1 WHERE id = $2 AND status = 'done' AND fingerprint_json IS NULL", [storedFingerprintOfJson(r.report_json), r.id]);
+        }
+      });
+    }
   }
 
   // feedback outbox

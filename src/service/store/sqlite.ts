@@ -3,9 +3,11 @@
 
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
+import type { Fingerprint } from '../../campaign/fingerprint.ts';
 import type { Report } from '../../verdict/report.ts';
 import type { Verdict } from '../../verdict/verdict.ts';
 import type { EmailPreview } from '../analysis/preview.ts';
+import { BACKFILL_BATCH, fingerprintFromRow, storedFingerprint, storedFingerprintOfJson } from './fingerprints.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type {
   Decision,
@@ -247,7 +249,7 @@ export class SqliteStore implements Store {
     const info = this.db
       .prepare(
         `UPDATE reports SET status = 'done', verdict = ?, score = ?, summary = ?, report_json = ?, preview_json = ?, error = NULL,
-           subject = coalesce(subject, ?), finished_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?${owner === undefined ? '' : ' AND lease_owner = ?'}`,
+           subject = coalesce(subject, ?), finished_at = ?, lease_owner = NULL, lease_until = NULL, fingerprint_json = ? WHERE id = ?${owner === undefined ? '' : ' AND lease_owner = ?'}`,
       )
       .run(
         report.verdict,
@@ -257,6 +259,7 @@ export class SqliteStore implements Store {
         result.preview ? JSON.stringify(result.preview) : null,
         report.email?.subject ?? null,
         now(),
+        storedFingerprint(report),
         id,
         ...(owner === undefined ? [] : [owner]),
       );
@@ -289,6 +292,44 @@ export class SqliteStore implements Store {
 
   async decide(id: string, decision: Decision): Promise<void> {
     this.db.prepare('UPDATE reports SET decision_json = ? WHERE id = ?').run(JSON.stringify(decision), id);
+  }
+
+  // campaigns
+
+  async campaignFingerprints(): Promise<Fingerprint[]> {
+    this.backfillFingerprints();
+    const rows = this.db
+      .prepare(
+        `SELECT r.id, r.created_at, r.fingerprint_json,
+           (SELECT json_group_array(p.name) FROM reporters p WHERE p.report_id = r.id) AS reporters
+         FROM reports r WHERE r.status = 'done' AND r.fingerprint_json IS NOT NULL ORDER BY r.created_at, r.id`,
+      )
+      .all() as Row[];
+    return rows.map((r) => fingerprintFromRow(r.fingerprint_json as string, r.id as string, r.created_at as string, JSON.parse(r.reporters as string) as string[]));
+  }
+
+  async finishedReportsVersion(): Promise<string> {
+    const row = this.db
+      .prepare(
+        `SELECT (SELECT count(*) FROM reports WHERE status = 'done') AS done,
+           (SELECT max(finished_at) FROM reports WHERE status = 'done') AS last,
+           (SELECT count(*) FROM reporters) AS reporters`,
+      )
+      .get() as Row;
+    return `${row.done}|${row.last ?? ''}|${row.reporters}`;
+  }
+
+  /** Reports finished before fingerprints were stored: fingerprinted from their report JSON, a batch at a time. */
+  private backfillFingerprints(): void {
+    const select = this.db.prepare(`SELECT id, report_json FROM reports WHERE status = 'done' AND fingerprint_json IS NULL LIMIT ${BACKFILL_BATCH}`);
+    const update = this.db.prepare("UPDATE reports SET fingerprint_json = ? WHERE id = ? AND status = 'done'");
+    for (;;) {
+      const rows = select.all() as Row[];
+      if (rows.length === 0) return;
+      this.db.transaction(() => {
+        for (const r of rows) update.run(storedFingerprintOfJson(r.report_json), r.id);
+      })();
+    }
   }
 
   // feedback outbox

@@ -2,6 +2,7 @@
 // and the reporter-feedback outbox. SQLite is the embedded default; PostgreSQL (issue 8) implements the same
 // interface with the same migrations, so the API never knows which one it talks to.
 
+import type { Fingerprint } from '../../campaign/fingerprint.ts';
 import type { Report } from '../../verdict/report.ts';
 import type { Verdict } from '../../verdict/verdict.ts';
 import type { EmailPreview } from '../analysis/preview.ts';
@@ -159,6 +160,18 @@ export interface Store {
   decide(id: string, decision: Decision): Promise<void>;
   /** Queues a finished or failed report for a fresh analysis from its stored sample; false if it is not finished. */
   reanalyse(id: string): Promise<boolean>;
+
+  /**
+   * Every finished report's campaign fingerprint, with its report id, received time (the report's creation) and
+   * reporters' names, oldest first, in one query. Reports finished before fingerprints were stored get theirs
+   * from their stored report JSON first (once, in batches).
+   */
+  campaignFingerprints(): Promise<Fingerprint[]>;
+  /**
+   * A cheap token that changes whenever the finished reports or their reporters change (count and latest
+   * finish of done reports, count and latest of reporter rows): campaigns are clustered again only then.
+   */
+  finishedReportsVersion(): Promise<string>;
 
   /** Queues one feedback email per reporter with an address (once per report and address). */
   queueFeedback(reportId: string): Promise<number>;
