@@ -7,12 +7,17 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { analyze } from '../src/analyze.ts';
+import { fingerprintOf, type Fingerprint } from '../src/campaign/fingerprint.ts';
+import { defaultConfig } from '../src/config.ts';
 import { inertHtml } from '../src/service/analysis/preview.ts';
 import { reportIdentity } from '../src/service/identity.ts';
 import { SampleStore } from '../src/service/samples.ts';
 import { PostgresStore } from '../src/service/store/postgres.ts';
 import { SqliteStore } from '../src/service/store/sqlite.ts';
 import type { NewReport, Store } from '../src/service/store/types.ts';
+import type { Report } from '../src/verdict/report.ts';
+import { bytes, invoiceNotice, qakbotLure } from './generators/email.ts';
 import { outlookMsg } from './generators/msg.ts';
 import { startPostgres, type Postgres } from './helpers/postgres.ts';
 import { reportWrapper, rfc822 } from './helpers/service.ts';
@@ -57,7 +62,7 @@ for (const engine of ENGINES) {
   test(`${engine}: migrations run once and are recorded; SQLite is in WAL mode`, async () => {
     await withStore(engine, async (store) => {
       await store.migrate(); // a second start changes nothing
-      assert.deepEqual(await appliedVersions(store), [1, 2]);
+      assert.deepEqual(await appliedVersions(store), [1, 2, 3]);
       if (store instanceof SqliteStore) assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
     });
   });
@@ -144,7 +149,78 @@ for (const engine of ENGINES) {
       assert.equal(await store.claimReport(id, a), null, 'a finished report is not claimed again');
     });
   });
+
+  test(`${engine}: campaign fingerprints: every finished report's, with its reporters, in one listing; older rows backfilled`, async () => {
+    await withStore(engine, async (store) => {
+      const reports = await campaignReports();
+      const ids: string[] = [];
+      for (const [i, report] of reports.entries()) {
+        const { id } = await store.submitReport(newReport(`campaign-${i}`, 'anna', null));
+        ids.push(id);
+        await store.claimReport(id);
+        await store.finishReport(id, { report, preview: null });
+      }
+      await store.submitReport(newReport('campaign-0', 'ben')); // a second reporter of the first lure
+      const { id: queued } = await store.submitReport(newReport('still-queued', 'anna'));
+      const { id: failed } = await store.submitReport(newReport('failed', 'anna'));
+      await store.claimReport(failed);
+      await store.failReport(failed, 'worker died');
+
+      const expected = await Promise.all(
+        ids.map(async (id, i) => {
+          const row = (await store.getReport(id))!;
+          return fingerprintOf(reports[i]!, id, Date.parse(row.createdAt), row.reporters.map((r) => r.name).sort());
+        }),
+      );
+      const listed = await store.campaignFingerprints();
+      assert.deepEqual(listed.map((f) => f.id).sort(), [...ids].sort(), 'finished reports only, not queued or failed');
+      assert.ok(!listed.some((f) => f.id === queued || f.id === failed));
+      assert.deepEqual(byId(listed), byId(expected));
+      assert.deepEqual(listed.find((f) => f.id === ids[0])!.reporters, ['anna', 'ben']);
+      fingerprintsByEngine.set(engine, listed);
+
+      // a report finished before fingerprints were stored gets its fingerprint from its report JSON
+      if (store instanceof SqliteStore) store.db.prepare('UPDATE reports SET fingerprint_json = NULL WHERE id = ?').run(ids[1]);
+      else await (store as PostgresStore).pool.query('UPDATE reports SET fingerprint_json = NULL WHERE id = $1', [ids[1]]);
+      assert.deepEqual(byId(await store.campaignFingerprints()), byId(expected), 'backfilled');
+
+      // the version token moves with finished reports and reporters, and only then
+      const v1 = await store.finishedReportsVersion();
+      assert.equal(await store.finishedReportsVersion(), v1);
+      await store.decide(ids[0]!, { verdict: 'malicious', note: '', final: false, analyst: 'sam', decidedAt: new Date().toISOString() });
+      assert.equal(await store.finishedReportsVersion(), v1, 'a decision changes no fingerprint');
+      await store.submitReport(newReport('campaign-1', 'carla'));
+      const v2 = await store.finishedReportsVersion();
+      assert.notEqual(v2, v1, 'a new reporter of a finished report');
+      await store.claimReport(queued);
+      await store.finishReport(queued, { report: reports[0]!, preview: null });
+      assert.notEqual(await store.finishedReportsVersion(), v2, 'a newly finished report');
+    });
+  });
 }
+
+const fingerprintsByEngine = new Map<Engine, Fingerprint[]>();
+const byId = (fps: readonly Fingerprint[]) => [...fps].sort((a, b) => a.id.localeCompare(b.id));
+
+let analysed: Promise<Report[]> | undefined;
+/** Two variants of one lure and a legitimate invoice, analysed once for both engines. */
+function campaignReports() {
+  analysed ??= Promise.all(
+    [
+      qakbotLure({ to: { name: 'Anna', address: 'anna@corp.example' }, messageId: '<v1@hoffmann-logistik.example>' }),
+      qakbotLure({ to: { name: 'Ben', address: 'ben@corp.example' }, password: 'Inv5120', url: 'http://cheapfurniture-outlet.example/docs/Invoice_5120.zip', messageId: '<v2@hoffmann-logistik.example>' }),
+      invoiceNotice(),
+    ].map((mail, i) => analyze({ name: `mail-${i}.eml`, data: bytes(mail) }, defaultConfig())),
+  );
+  return analysed;
+}
+
+test('campaign fingerprints are the same on SQLite and PostgreSQL', () => {
+  const strip = (fps: readonly Fingerprint[] | undefined) => (fps ?? []).map(({ id: _id, receivedAt: _at, ...rest }) => rest).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  const sqlite = strip(fingerprintsByEngine.get('sqlite'));
+  assert.equal(sqlite.length, 3);
+  assert.deepEqual(strip(fingerprintsByEngine.get('postgres')), sqlite);
+});
 
 test('identity: the forwarded original decides, not the wrapper; without Message-ID the bytes do', async () => {
   const original = rfc822({ from: 'x@evil.example', subject: 'Pay', messageId: '<m1@evil.example>' });
