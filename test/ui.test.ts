@@ -13,7 +13,7 @@ import { qakbotLure } from './generators/email.ts';
 import { startPayloadServer, type PayloadServer } from './generators/payload-server.ts';
 import { makeZip } from './generators/zip.ts';
 import { launchBrowser } from './helpers/browser.ts';
-import { rfc822, startTestService, submitEmail, waitFor, type TestService } from './helpers/service.ts';
+import { call, rfc822, startTestService, submitEmail, waitFor, type TestService } from './helpers/service.ts';
 
 const OUTPUT = join(import.meta.dirname, '..', 'test-output');
 let svc: TestService;
@@ -173,5 +173,37 @@ test('a reporter sees only their own reports, with no decision form and no raw d
   await page.waitForSelector('#status:has-text("Status: done")');
   assert.equal(await page.locator('#decision').count(), 0);
   assert.equal(await page.locator('a[href$="/raw"]').count(), 0);
+  await page.close();
+});
+
+test('campaigns: two variants of a lure are one campaign in the Campaigns view and on each report page', { timeout: 90_000 }, async () => {
+  const url = payloads.url('/wp-content/uploads/Invoice_4411.zip');
+  const ids: string[] = [];
+  for (const [n, to] of ['Kim', 'Lee'].entries()) {
+    const mail = qakbotLure({ url, to: { name: to, address: `${to.toLowerCase()}@corp.example` }, subject: `RE: Invoice #90${n} past due`, messageId: `<variant-${n}@hoffmann-logistik.example>` });
+    const { json } = await submitEmail(svc.url, analystToken, mail);
+    await waitFor(svc.url, analystToken, json.id);
+    ids.push(json.id);
+  }
+  const { page, foreign } = await openPage();
+  await logIn(page, 'sam', analystToken);
+  await page.click('#nav-campaigns');
+  const { json: report } = await call(svc.url, 'GET', `/api/reports/${ids[0]}`, { token: analystToken });
+  assert.ok(report.campaign.members.includes(ids[1]), 'the API put both variants in one campaign');
+  const row = page.locator(`#campaign-rows tr[data-campaign="${report.campaign.id}"]`);
+  await row.waitFor();
+  assert.ok(Number(await row.locator('td.num').textContent()) >= 2);
+  const shared = await row.locator('code.ioc').allTextContents();
+  assert.ok(shared.length > 0 && shared.every((s) => !/https?:\/\//.test(s) && !/\w\.\w/.test(s)), `shared indicators defanged: ${shared}`);
+  assert.ok(!(await page.locator('#campaigns code.ioc a').count()), 'no indicator is a link');
+
+  await page.goto(`${svc.url}/#/report/${ids[0]}`);
+  await page.waitForSelector('#campaign-summary');
+  assert.match((await page.textContent('#campaign-summary')) ?? '', /other reports? shares? this campaign/);
+  await page.click(`#campaign-reports a[href="#/report/${ids[1]}"]`);
+  await page.waitForSelector(`#campaign-reports a[href="#/report/${ids[0]}"]`);
+  assert.ok(((await page.textContent('#campaign-ties')) ?? '').includes('sender+subject:l[.]becker[@]hoffmann-logistik[.]example'));
+  assert.deepEqual(foreign, []);
+  await page.screenshot({ path: join(OUTPUT, 'ui-campaign.png'), fullPage: true });
   await page.close();
 });

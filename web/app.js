@@ -1,4 +1,4 @@
-// The analysts' UI: login, the report queue, the report page. Plain browser JavaScript, no build step.
+// The analysts' UI: login, the report queue, the report page, the campaigns. Plain browser JavaScript, no build step.
 // Every string that comes from a report is put on the page with textContent (through h()), never as HTML:
 // a subject or sender with <script> in it shows as text. The reported email itself is shown only in a
 // sandboxed iframe whose document the server sends under a CSP that blocks scripts and every load.
@@ -105,7 +105,8 @@ function renderWho() {
     state.csrf = null;
     renderLogin();
   });
-  document.getElementById('who').replaceChildren(h('span', {}, `${state.user.name} (${state.user.role}) `), logout);
+  const nav = isAnalyst() ? [h('a', { href: '#/', class: 'nav' }, 'Reports'), h('a', { href: '#/campaigns', class: 'nav', id: 'nav-campaigns' }, 'Campaigns')] : [];
+  document.getElementById('who').replaceChildren(...nav, h('span', {}, `${state.user.name} (${state.user.role}) `), logout);
 }
 
 // ---- queue -------------------------------------------------------------------------------------------
@@ -290,6 +291,7 @@ async function renderReport(id) {
       nodes.push(h('p', { class: 'decided', id: 'decided' }, 'Analyst decision: ', badge(r.decision.verdict), ` by ${r.decision.analyst}${r.decision.final ? '' : ' (draft)'}`, r.decision.note ? ` — ${r.decision.note}` : ''));
     }
     nodes.push(section('Reporters', h('ul', { id: 'reporters' }, r.reporters.map((p) => h('li', {}, `${p.name}${p.email ? ` <${p.email}>` : ''} via ${p.via}, ${age(p.reportedAt)} ago`)))));
+    if (r.campaign) nodes.push(campaignSection(r.campaign));
     if (isAnalyst() && r.status !== 'queued' && r.status !== 'analyzing') nodes.push(section('Decision', decisionForm(r, () => void load())));
     if (rep) {
       nodes.push(
@@ -361,6 +363,105 @@ async function renderReport(id) {
   await load();
 }
 
+// ---- campaigns ---------------------------------------------------------------------------------------
+
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+function day(iso) {
+  return iso ? iso.slice(0, 16).replace('T', ' ') : '';
+}
+
+/** The indicators the members share, defanged (the API sends both forms; only the defanged one is shown). */
+function sharedIocList(iocs, max) {
+  return h('ul', { class: 'shared-iocs' }, iocs.slice(0, max).map((i) => h('li', {}, h('span', { class: 'muted' }, `${i.type} `), h('code', { class: 'ioc' }, i.defanged), h('span', { class: 'muted' }, ` ×${i.members}`))));
+}
+
+function tieList(ties) {
+  return h('ul', { class: 'ties', id: 'campaign-ties' }, ties.map((t) => h('li', {}, h('code', {}, t.defanged), h('span', { class: 'muted' }, ` (${plural(t.members, 'report', 'reports')})`))));
+}
+
+/** On a report's page: who else got this, and what tied them together. */
+function campaignSection(c) {
+  const link = h('a', { href: `#/campaign/${encodeURIComponent(c.id)}` }, c.id);
+  if (c.others === 0) return section('Campaign', h('p', { id: 'campaign-summary', class: 'muted' }, 'No other report shares this campaign (', link, ').'));
+  return section(
+    'Campaign',
+    h('p', { id: 'campaign-summary' }, `${plural(c.others, 'other report shares', 'other reports share')} this campaign `, link, ' ', badge(c.verdict), ` · ${day(c.firstSeen)} … ${day(c.lastSeen)}`),
+    h(
+      'ul',
+      { id: 'campaign-reports' },
+      c.otherReports.map((o) => h('li', {}, h('a', { href: `#/report/${encodeURIComponent(o.id)}` }, o.subject || o.id), ' ', badge(o.verdict), h('span', { class: 'muted' }, ` ${o.senderDefanged || ''} · ${day(o.receivedAt)}`))),
+    ),
+    c.others > c.otherReports.length ? h('p', { class: 'muted' }, `… and ${c.others - c.otherReports.length} more on the campaign page.`) : null,
+    h('p', { class: 'muted' }, 'Joined by:'),
+    tieList(c.ties),
+  );
+}
+
+const CAMPAIGN_PAGE = 50;
+
+async function renderCampaigns(params) {
+  const offset = Math.max(0, Number(params.get('offset')) || 0);
+  const min = params.get('min') || '2';
+  const res = await api('GET', `/api/campaigns?limit=${CAMPAIGN_PAGE}&offset=${offset}&min=${encodeURIComponent(min)}`);
+  const minSelect = h(
+    'select',
+    { name: 'min', onchange: (e) => (location.hash = `#/campaigns?min=${encodeURIComponent(e.target.value)}`) },
+    [['2', 'campaigns of 2 or more reports'], ['1', 'every report, alone or not']].map(([v, label]) => h('option', { value: v, selected: min === v }, label)),
+  );
+  const rows = res.campaigns.map((c) =>
+    h(
+      'tr',
+      { 'data-campaign': c.id },
+      h('td', { class: 'num' }, c.size),
+      h('td', {}, badge(c.verdict)),
+      h('td', {}, h('a', { href: `#/campaign/${encodeURIComponent(c.id)}` }, c.subjects[0] || c.id), c.subjects.length > 1 ? h('div', { class: 'muted' }, c.subjects.slice(1, 3).join(' · ')) : null),
+      h('td', { title: c.firstSeen }, day(c.firstSeen)),
+      h('td', { title: c.lastSeen }, day(c.lastSeen)),
+      h('td', {}, sharedIocList(c.sharedIocs, 3)),
+    ),
+  );
+  if (rows.length === 0) rows.push(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No campaigns yet.')));
+  const pager = h(
+    'p',
+    { class: 'muted' },
+    `${plural(res.total, 'campaign', 'campaigns')} over ${plural(res.reports, 'finished report', 'finished reports')} `,
+    offset > 0 ? h('a', { href: `#/campaigns?min=${encodeURIComponent(min)}&offset=${Math.max(0, offset - CAMPAIGN_PAGE)}` }, '← newer page') : null,
+    ' ',
+    offset + CAMPAIGN_PAGE < res.total ? h('a', { href: `#/campaigns?min=${encodeURIComponent(min)}&offset=${offset + CAMPAIGN_PAGE}` }, 'next page →') : null,
+  );
+  show(
+    h('h1', {}, 'Campaigns'),
+    h('div', { class: 'filters' }, minSelect),
+    pager,
+    h('table', { class: 'queue', id: 'campaigns' }, h('thead', {}, h('tr', {}, ['Size', 'Verdict', 'Subjects', 'First seen', 'Last seen', 'Shared indicators'].map((t) => h('th', {}, t)))), h('tbody', { id: 'campaign-rows' }, rows)),
+  );
+}
+
+async function renderCampaign(id) {
+  const c = await api('GET', `/api/campaigns/${encodeURIComponent(id)}`);
+  show(
+    h('p', {}, h('a', { href: '#/campaigns' }, '← campaigns')),
+    h('h1', { id: 'campaign-title' }, c.subjects[0] || c.id),
+    h('p', { class: 'verdict' }, badge(c.verdict), ` ${plural(c.size, 'report', 'reports')} · ${day(c.firstSeen)} … ${day(c.lastSeen)} · reported by ${c.reporters.join(', ') || 'nobody known'}`),
+    section('Why these reports are together', tieList(c.ties), c.query ? h('p', {}, h('span', { class: 'muted' }, 'Query: '), h('code', { id: 'campaign-query' }, c.query)) : null),
+    section(
+      'Shared indicators',
+      h('table', { class: 'iocs', id: 'campaign-iocs' }, h('tbody', {}, c.sharedIocs.map((i) => h('tr', {}, h('td', {}, i.type), h('td', {}, h('code', { class: 'ioc' }, i.defanged)), h('td', { class: 'num' }, i.members), h('td', {}, copyButton(i.defanged)))))),
+    ),
+    section(
+      'Reports',
+      h(
+        'table',
+        { class: 'queue', id: 'campaign-members' },
+        h('thead', {}, h('tr', {}, ['Subject', 'Verdict', 'Sender', 'Reporters', 'Received'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, c.reports.map((m) => h('tr', {}, h('td', {}, h('a', { href: `#/report/${encodeURIComponent(m.id)}` }, m.subject || m.id)), h('td', {}, badge(m.verdict)), h('td', {}, h('code', {}, m.senderDefanged || '')), h('td', {}, m.reporters.join(', ')), h('td', { title: m.receivedAt }, day(m.receivedAt))))),
+      ),
+      c.size > c.reports.length ? h('p', { class: 'muted' }, `showing the newest ${c.reports.length} of ${c.size}`) : null,
+    ),
+  );
+}
+
 // ---- routing -----------------------------------------------------------------------------------------
 
 function clearTimer() {
@@ -376,7 +477,10 @@ async function route() {
   const [path, query] = hash.split('?');
   try {
     const m = /^\/report\/([^/]+)$/.exec(path);
+    const campaign = /^\/campaign\/([^/]+)$/.exec(path);
     if (m) await renderReport(decodeURIComponent(m[1]));
+    else if (campaign) await renderCampaign(decodeURIComponent(campaign[1]));
+    else if (path === '/campaigns') await renderCampaigns(new URLSearchParams(query || ''));
     else await renderQueue(new URLSearchParams(query || ''));
   } catch (err) {
     if (err.message !== 'logged out') show(h('p', { class: 'error' }, err.message), h('p', {}, h('a', { href: '#/' }, '← reports')));
