@@ -5,6 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { CampaignIndex } from '../src/service/campaigns.ts';
+import type { Store } from '../src/service/store/types.ts';
 import { calendarInvite, invoiceNotice, newsletter, qakbotLure } from './generators/email.ts';
 import { call, submitEmail, startTestService, waitFor, type TestService } from './helpers/service.ts';
 
@@ -135,4 +137,40 @@ test('campaigns are clustered again only when the finished reports changed', asy
   assert.equal(dup.json.duplicate, true);
   const withAnna = await call(base, 'GET', `/api/campaigns/${encodeURIComponent(lure.id)}`, { token: analyst });
   assert.deepEqual(withAnna.json.reports.find((r: { id: string }) => r.id === fourth).reporters, ['anna', 'ben']);
+});
+
+/** A store with only what the campaign index reads: a version token and fingerprints, read in `readMs`. */
+function fakeStore(readMs: number) {
+  const state = { version: 'v1', reads: 0 };
+  const fp = (id: string) => ({ id, receivedAt: 0, reporters: [], verdict: 'benign' as const, score: 0, urls: [], linkDomains: [], payloadHashes: [], sendingIps: [] });
+  const store = {
+    finishedReportsVersion: async () => state.version,
+    campaignFingerprints: async () => {
+      state.reads++;
+      await new Promise((r) => setTimeout(r, readMs));
+      return [fp('a'), fp('b')];
+    },
+  } as unknown as Store;
+  return { store, state };
+}
+
+test('the campaign index: one computation per change, shared by concurrent requests; a slow one is followed by a cool-down', async () => {
+  const fast = fakeStore(0);
+  const index = new CampaignIndex(fast.store);
+  const [a, b] = await Promise.all([index.current(), index.current()]);
+  assert.equal(a, b, 'concurrent requests share one computation');
+  await index.current();
+  assert.equal(fast.state.reads, 1, 'unchanged: nothing read again');
+  fast.state.version = 'v2';
+  assert.equal((await index.current()).stale, false);
+  assert.equal(fast.state.reads, 2, 'changed: read and clustered again');
+
+  // A computation that kept the event loop busy for a second is not repeated for the next ten seconds.
+  const slow = fakeStore(1000);
+  const busy = new CampaignIndex(slow.store);
+  await busy.current();
+  slow.state.version = 'v2';
+  const served = await busy.current();
+  assert.equal(served.stale, true, 'the last campaigns, marked stale');
+  assert.equal(slow.state.reads, 1);
 });

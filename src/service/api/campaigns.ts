@@ -27,6 +27,7 @@ export function registerCampaignRoutes(app: FastifyInstance, ctx: ApiContext): v
       total: matching.length,
       reports: snapshot.reports,
       computedAt: snapshot.computedAt,
+      stale: snapshot.stale,
       campaigns: matching.slice(offset, offset + limit).map((c) => campaignView(c, LIST_MEMBERS)),
     };
   });
