@@ -196,6 +196,7 @@ test('campaigns: two variants of a lure are one campaign in the Campaigns view a
   const shared = await row.locator('code.ioc').allTextContents();
   assert.ok(shared.length > 0 && shared.every((s) => !/https?:\/\//.test(s) && !/\w\.\w/.test(s)), `shared indicators defanged: ${shared}`);
   assert.ok(!(await page.locator('#campaigns code.ioc a').count()), 'no indicator is a link');
+  await page.screenshot({ path: join(OUTPUT, 'ui-campaigns.png'), fullPage: true });
 
   await page.goto(`${svc.url}/#/report/${ids[0]}`);
   await page.waitForSelector('#campaign-summary');

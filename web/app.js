@@ -373,7 +373,10 @@ function day(iso) {
 
 /** The indicators the members share, defanged (the API sends both forms; only the defanged one is shown). */
 function sharedIocList(iocs, max) {
-  return h('ul', { class: 'shared-iocs' }, iocs.slice(0, max).map((i) => h('li', {}, h('span', { class: 'muted' }, `${i.type} `), h('code', { class: 'ioc' }, i.defanged), h('span', { class: 'muted' }, ` ×${i.members}`))));
+  // Among equally shared ones, what blocks the campaign first: the payload, its link, then where it came from.
+  const rank = { sha256: 0, url: 1, domain: 2, ip: 3, email: 4 };
+  const top = [...iocs].sort((a, b) => b.members - a.members || (rank[a.type] ?? 9) - (rank[b.type] ?? 9)).slice(0, max);
+  return h('ul', { class: 'shared-iocs' }, top.map((i) => h('li', {}, h('span', { class: 'muted' }, `${i.type} `), h('code', { class: 'ioc' }, i.defanged), h('span', { class: 'muted' }, ` ×${i.members}`))));
 }
 
 function tieList(ties) {
