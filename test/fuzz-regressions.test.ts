@@ -160,3 +160,10 @@ test('cmdline: nested cmd /c chains are read within the step budget and name the
   const r = await commandLine(new Uint8Array(fuzzed));
   assert.deepEqual(limitDetails(r), ['maxDecodedLayers: stopped following nested command lines after 16 levels']);
 });
+
+test('PowerShell: a misspelt member of a 64 KiB buffer in an endless loop ends at the step budget', async () => {
+  // Found by scripts/fuzz.ts (a hang, mutated from the TCP client seed): member enumeration over every byte
+  // was not counted as evaluation steps.
+  const r = await powershell('[byte[]]$b = 0..65535|%{0}; while ($true) { $n = $b.Lenght }');
+  assert.ok(limitDetails(r).some((l) => l.startsWith('powershellSteps: evaluation stopped after')), limitDetails(r).join('; '));
+});

@@ -220,8 +220,12 @@ export function getMember(ev: Evaluator, obj: Value, name: string, node: Span): 
   }
   if (Array.isArray(obj) || obj instanceof Uint8Array) {
     if (n === 'length' || n === 'count' || n === 'longlength') return obj.length;
-    // Member enumeration: ($matches).Value on every item.
-    return toList(obj).slice(0, 100_000).map((x) => getMember(ev, x, name, node));
+    // Member enumeration: ($matches).Value on every item. Each item is a step: $b.Lengthh on a 64 KiB buffer
+    // inside a loop took 65,536 unbudgeted lookups per iteration and never ended (found by fuzzing).
+    return toList(obj).slice(0, 100_000).map((x) => {
+      ev.step();
+      return getMember(ev, x, name, node);
+    });
   }
   if (obj instanceof PSObject) {
     if (obj.kind === 'type') return staticMember(ev, obj, name, node);
