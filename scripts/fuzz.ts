@@ -33,7 +33,7 @@ const seed = Number(values.seed);
 
 async function save(c: CrashRecord): Promise<string> {
   await mkdir(outDir, { recursive: true });
-  const id = `${c.signature.split(':')[0]}-${createHash('sha256').update(c.signature).digest('hex').slice(0, 10)}`;
+  const id = `${c.signature.split(':')[0]}-${createHash('sha256').update(c.signature).update(c.data).digest('hex').slice(0, 10)}`;
   await writeFile(join(outDir, `${id}.bin`), c.data);
   await writeFile(join(outDir, `${id}.min.bin`), c.minimised);
   await writeFile(join(outDir, `${id}.txt`), `${c.kind}\n${c.signature}\n\n${c.message}\n\nminimised (base64, ${c.minimised.length} bytes):\n${Buffer.from(c.minimised).toString('base64')}\n`);

@@ -53,6 +53,7 @@ export interface FuzzSummary extends FuzzStats {
 }
 
 const MAX_RESTARTS = 50;
+const MAX_SAME_FAILURES = 5;
 const WORKER = new URL('./worker.mjs', import.meta.url);
 
 export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
@@ -113,8 +114,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
     if (ended.failure) {
       const data = ended.input;
       avoid.push(data);
-      const already = crashes.some((c) => c.signature === ended.failure!.signature);
-      if (!already) note({ ...ended.failure, data, minimised: data });
+      // Hangs share one signature whatever their cause: keep a few distinct inputs, not only the first.
+      const same = crashes.filter((c) => c.signature === ended.failure!.signature);
+      if (same.length < MAX_SAME_FAILURES && !same.some((c) => Buffer.compare(c.data, data) === 0)) note({ ...ended.failure, data, minimised: data });
       // The killer input must not come back through the corpus: it was never kept (it ended the worker
       // before its coverage was taken). Start again with what was kept.
       restarts++;
