@@ -101,7 +101,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     }
   }
 
-  const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  // A reporting wave arrives as a burst: with node's default backlog (511) a thousand simultaneous uploads
+  // overflow the accept queue, and connections the kernel gives up on end in resets. The OS caps this value.
+  const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, backlog: 4096 });
   const mailbox = options.mailbox ? new MailboxIntake(options.mailbox, intake, store) : undefined;
   mailbox?.start();
   feedback?.start();
