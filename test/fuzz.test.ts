@@ -23,8 +23,8 @@ test('the harness catches a throw, an unusable result, a slow and a late analyze
 });
 
 for (const target of TARGETS) {
-  test(`fuzz ${target.name}: ${SECONDS} s of mutated inputs give results, never crashes or hangs`, async (t) => {
-    const summary = await fuzz({ target: target.name, seconds: SECONDS, seed: 20261129, budgetMs: 5000, hangMs: 20_000, minimiseMs: 2000 });
+  test(`fuzz ${target.name}: ${target.ciSeconds ?? SECONDS} s of mutated inputs give results, never crashes or hangs`, async (t) => {
+    const summary = await fuzz({ target: target.name, seconds: target.ciSeconds ?? SECONDS, seed: 20261129, budgetMs: 5000, hangMs: 20_000, minimiseMs: 2000 });
     t.diagnostic(`${summary.execs} execs (${summary.execsPerSecond.toFixed(0)}/s), corpus ${summary.seeds} → ${summary.corpus}, blocks ${summary.seedBlocks} → ${summary.blocks}`);
     for (const c of summary.crashes.filter((c) => REPORTED_ONLY.has(c.kind))) t.diagnostic(`${c.kind}: ${c.signature}`);
     const failures = summary.crashes.filter((c) => !REPORTED_ONLY.has(c.kind));
