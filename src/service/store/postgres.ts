@@ -5,11 +5,10 @@
 import pg from 'pg';
 import type { Fingerprint } from '../../campaign/fingerprint.ts';
 import type { Report } from '../../verdict/report.ts';
-import type { Verdict } from '../../verdict/verdict.ts';
 import type { EmailPreview } from '../analysis/preview.ts';
 import { BACKFILL_BATCH, fingerprintFromRow, storedFingerprint, storedFingerprintOfJson } from './fingerprints.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { newReportId, reporterKey } from './sqlite.ts';
+import { maybe, newReportId, parseJson, reporterKey, toReporter, toSummary, toUser, type Row } from './rows.ts';
 import type {
   Decision,
   FeedbackMessage,
@@ -26,7 +25,6 @@ import type {
   User,
 } from './types.ts';
 
-type Row = Record<string, unknown>;
 
 const now = () => new Date().toISOString();
 /** The database's time as the ISO-8601 text the rows hold, plus `$n` milliseconds. */
@@ -378,54 +376,9 @@ export class PostgresStore implements Store {
     if (rows.length > 0) {
       const { rows: people } = await this.pool.query('SELECT * FROM reporters WHERE report_id = ANY($1) ORDER BY reported_at, reporter_key', [[...byReport.keys()]]);
       for (const r of people) {
-        byReport.get(r.report_id as string)!.push({
-          name: r.name as string,
-          email: (r.email as string | null) ?? null,
-          userId: (r.user_id as number | null) ?? null,
-          via: r.via as Reporter['via'],
-          reportedAt: r.reported_at as string,
-        });
+        byReport.get(r.report_id as string)!.push(toReporter(r));
       }
     }
-    return rows.map((row) => ({
-      id: row.id as string,
-      identity: row.identity as string,
-      sample: {
-        sha256: row.sample_sha256 as string,
-        size: Number(row.sample_size),
-        name: row.sample_name as string,
-        contentType: row.sample_type as string,
-      },
-      status: row.status as ReportStatus,
-      attempts: row.attempts as number,
-      subject: (row.subject as string | null) ?? null,
-      verdict: (row.verdict as Verdict | null) ?? null,
-      score: (row.score as number | null) ?? null,
-      summary: (row.summary as string | null) ?? null,
-      error: (row.error as string | null) ?? null,
-      decision: parseJson<Decision>(row.decision_json),
-      reporters: byReport.get(row.id as string)!,
-      createdAt: row.created_at as string,
-      startedAt: (row.started_at as string | null) ?? null,
-      finishedAt: (row.finished_at as string | null) ?? null,
-    }));
+    return rows.map((row) => toSummary(row, byReport.get(row.id as string)!));
   }
-}
-
-function toUser(row: Row): User {
-  return {
-    id: row.id as number,
-    name: row.name as string,
-    role: row.role as Role,
-    email: (row.email as string | null) ?? null,
-    createdAt: row.created_at as string,
-  };
-}
-
-function maybe<T>(row: Row | undefined, f: (r: Row) => T): T | null {
-  return row ? f(row) : null;
-}
-
-function parseJson<T>(value: unknown): T | null {
-  return typeof value === 'string' ? (JSON.parse(value) as T) : null;
 }

@@ -1,20 +1,18 @@
 // The embedded store: one SQLite file (better-sqlite3, WAL, synchronous=FULL so a commit is on disk before
 // the API answers). Calls are synchronous underneath and short; the interface is async for other engines.
 
-import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Fingerprint } from '../../campaign/fingerprint.ts';
 import type { Report } from '../../verdict/report.ts';
-import type { Verdict } from '../../verdict/verdict.ts';
 import type { EmailPreview } from '../analysis/preview.ts';
 import { BACKFILL_BATCH, fingerprintFromRow, storedFingerprint, storedFingerprintOfJson } from './fingerprints.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { maybe, newReportId, parseJson, reporterKey, toReporter, toSummary, toUser, type Row } from './rows.ts';
 import type {
   Decision,
   FeedbackMessage,
   Lease,
   NewReport,
-  Reporter,
   ReportFilter,
   ReportStatus,
   ReportSummary,
@@ -25,23 +23,10 @@ import type {
   User,
 } from './types.ts';
 
-type Row = Record<string, unknown>;
-
 const now = () => new Date().toISOString();
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 /** Report ids sort by creation time and cannot be guessed. */
-export function newReportId(): string {
-  return `r${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
-}
-
-/** One reporter per person per report: a user account, else an email address, else a name. */
-export function reporterKey(r: NewReport['reporter']): string {
-  if (r.userId !== null) return `user:${r.userId}`;
-  if (r.email) return `email:${r.email.toLowerCase()}`;
-  return `name:${r.name}`;
-}
-
 export class SqliteStore implements Store {
   readonly db: Database.Database;
 
@@ -371,54 +356,8 @@ export class SqliteStore implements Store {
   }
 
   private summaryOf(row: Row): ReportSummary {
-    const reporters = (this.db.prepare('SELECT * FROM reporters WHERE report_id = ? ORDER BY reported_at, reporter_key').all(row.id) as Row[]).map(
-      (r): Reporter => ({
-        name: r.name as string,
-        email: (r.email as string | null) ?? null,
-        userId: (r.user_id as number | null) ?? null,
-        via: r.via as Reporter['via'],
-        reportedAt: r.reported_at as string,
-      }),
-    );
-    return {
-      id: row.id as string,
-      identity: row.identity as string,
-      sample: {
-        sha256: row.sample_sha256 as string,
-        size: row.sample_size as number,
-        name: row.sample_name as string,
-        contentType: row.sample_type as string,
-      },
-      status: row.status as ReportStatus,
-      attempts: row.attempts as number,
-      subject: (row.subject as string | null) ?? null,
-      verdict: (row.verdict as Verdict | null) ?? null,
-      score: (row.score as number | null) ?? null,
-      summary: (row.summary as string | null) ?? null,
-      error: (row.error as string | null) ?? null,
-      decision: parseJson<Decision>(row.decision_json),
-      reporters,
-      createdAt: row.created_at as string,
-      startedAt: (row.started_at as string | null) ?? null,
-      finishedAt: (row.finished_at as string | null) ?? null,
-    };
+    const people = this.db.prepare('SELECT * FROM reporters WHERE report_id = ? ORDER BY reported_at, reporter_key').all(row.id) as Row[];
+    return toSummary(row, people.map(toReporter));
   }
-}
 
-function toUser(row: Row): User {
-  return {
-    id: row.id as number,
-    name: row.name as string,
-    role: row.role as Role,
-    email: (row.email as string | null) ?? null,
-    createdAt: row.created_at as string,
-  };
-}
-
-function maybe<T>(row: Row | undefined, f: (r: Row) => T): T | null {
-  return row ? f(row) : null;
-}
-
-function parseJson<T>(value: unknown): T | null {
-  return typeof value === 'string' ? (JSON.parse(value) as T) : null;
 }
