@@ -192,9 +192,17 @@ export async function analyzeSubmission(input: SubmissionInput, options: EngineO
     }
     noteUnanalysable(artifact);
     let rerouted = false;
-    for (const analyzer of router.analyzersFor(artifact.kind)) {
-      const result = await runAnalyzer(analyzer, artifact);
-      if (!result) continue;
+    // The analyzers of one artifact work at once (a script sandbox, the YARA worker, a download); what they
+    // return is taken in routing order, so the report is the one they would give one after another.
+    const routed = router.analyzersFor(artifact.kind);
+    const outcomes = await Promise.all(routed.map((analyzer) => runAnalyzer(analyzer, artifact)));
+    for (const [i, analyzer] of routed.entries()) {
+      const outcome = outcomes[i]!;
+      if ('failed' in outcome) {
+        outcome.failed();
+        continue;
+      }
+      const { result } = outcome;
       absorb(artifact, analyzer, result);
       if (result.kind && result.kind !== artifact.kind) {
         // The analyzer looked closer and knows better: route again under the new kind.
@@ -227,7 +235,8 @@ export async function analyzeSubmission(input: SubmissionInput, options: EngineO
     }
   }
 
-  async function runAnalyzer(analyzer: Analyzer, artifact: Artifact): Promise<AnalyzerResult | undefined> {
+  /** One analyzer on one artifact, within its time; a failure is returned as what to record, in order. */
+  async function runAnalyzer(analyzer: Analyzer, artifact: Artifact): Promise<{ result: AnalyzerResult } | { failed: () => void }> {
     const controller = new AbortController();
     const budget = Math.max(0, Math.min(limits.analyzerTimeMs, submissionDeadline - performance.now()));
     let timer: NodeJS.Timeout | undefined;
@@ -253,17 +262,19 @@ export async function analyzeSubmission(input: SubmissionInput, options: EngineO
       },
     };
     try {
-      return await Promise.race([Promise.resolve().then(() => analyzer.analyze(artifact, ctx)), timeUp]);
+      return { result: await Promise.race([Promise.resolve().then(() => analyzer.analyze(artifact, ctx)), timeUp]) };
     } catch (err) {
       if (err instanceof TimeUp || controller.signal.aborted) {
         const which = budget < limits.analyzerTimeMs ? 'submissionTimeMs' : 'analyzerTimeMs';
-        limitHit(which, artifact.id, `${analyzer.name} stopped after ${Math.round(budget)} ms`);
-      } else {
-        const message = err instanceof Error ? err.message : String(err);
-        run.errors.push({ analyzer: analyzer.name, artifact: artifact.id, message: clip(message, 500) });
-        addFinding(artifact.id, { id: 'engine.analyzer-error', evidence: `${analyzer.name}: ${clip(message, 300)}` });
+        return { failed: () => limitHit(which, artifact.id, `${analyzer.name} stopped after ${Math.round(budget)} ms`) };
       }
-      return undefined;
+      const message = err instanceof Error ? err.message : String(err);
+      return {
+        failed: () => {
+          run.errors.push({ analyzer: analyzer.name, artifact: artifact.id, message: clip(message, 500) });
+          addFinding(artifact.id, { id: 'engine.analyzer-error', evidence: `${analyzer.name}: ${clip(message, 300)}` });
+        },
+      };
     } finally {
       clearTimeout(timer);
     }
