@@ -114,3 +114,12 @@ test('submission time limit stops the queue', async () => {
   assert.ok(run.limits.some((l) => l.limit === 'submissionTimeMs'));
   assert.ok(run.elapsedMs < 2000);
 });
+
+test('every analyzer the routing table names is registered, and every registered one is routed', async () => {
+  const { analyzers } = await import('../src/analyzers/index.ts');
+  const { Router } = await import('../src/engine/routing.ts');
+  const { loadRules } = await import('../src/engine/rules.ts');
+  assert.deepEqual(new Router(analyzers).missing(), []);
+  const routed = new Set(Object.values(loadRules<{ kinds: Record<string, { analyzers: string[] }> }>('routing.yaml').kinds).flatMap((k) => k.analyzers));
+  assert.deepEqual(analyzers.map((a) => a.name).filter((n) => !routed.has(n)), []);
+});
