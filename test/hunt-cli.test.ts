@@ -26,16 +26,7 @@ async function tacklebox(args: string[]): Promise<{ code: number; stdout: string
 
 const c = gen.CAMPAIGN;
 const reportFile = join(dir, 'case.json');
-writeFileSync(
-  reportFile,
-  JSON.stringify({
-    schema: 'tacklebox.report/1',
-    input: { name: 'report.eml', sha256: 'ab'.repeat(32), size: 1, kind: 'email' },
-    email: { messageId: c.messageId, from: c.sender, subject: c.subject },
-    iocs: [{ type: 'url', value: c.payloadUrl, artifact: 'a2' }],
-    artifacts: [],
-  }),
-);
+writeFileSync(reportFile, gen.caseReportJson(c));
 writeFileSync(join(dir, 'trace.csv'), gen.exchangeTraceCsv(c));
 writeFileSync(join(dir, 'access.log.gz'), gen.gzip(gen.squidAccessLog(c)));
 writeFileSync(join(dir, 'sysmon.json'), gen.nxlogJson([...gen.CHAIN_PROCESSES, ...gen.BACKGROUND_PROCESSES]));

@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { startCluster, type Cluster } from './helpers/redis-workers.ts';
-import { call, reportWrapper, rfc822, startTestService, submitEmail, waitFor, type TestService } from './helpers/service.ts';
+import { call, reportWrapper, rfc822, startTestService, submitEmail, submitWave, waitFor, type TestService } from './helpers/service.ts';
 
 let cluster: Cluster;
 let db: pg.Client;
@@ -140,14 +140,7 @@ test('1000 reports at once on two workers: each analysed exactly once, repeats m
         original: i,
       })),
     ];
-    const replies = await Promise.all(submissions.map((s) => submitEmail(svc.url, s.token, s.raw)));
-    assert.deepEqual(new Set(replies.map((r) => r.status)), new Set([202]));
-    const idOf = new Map<number, string>();
-    for (const [i, s] of submissions.entries()) {
-      const id = replies[i]!.json.id as string;
-      if (idOf.has(s.original)) assert.equal(id, idOf.get(s.original), `original ${s.original} got two reports`);
-      else idOf.set(s.original, id);
-    }
+    const idOf = await submitWave(svc.url, submissions);
     assert.equal(idOf.size, 750);
 
     // Every report ends done, claimed exactly once (attempts 1), and both workers took part.

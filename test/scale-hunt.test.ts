@@ -43,16 +43,7 @@ before(async () => {
   await mkdir(logs);
   for (const [name, data] of Object.entries(files)) await writeFile(join(logs, name), data);
   caseFile = join(dir, 'case.json');
-  await writeFile(
-    caseFile,
-    JSON.stringify({
-      schema: 'tacklebox.report/1',
-      input: { name: 'report.eml', sha256: 'ab'.repeat(32), size: 1, kind: 'email' },
-      email: { messageId: c.messageId, from: c.sender, subject: c.subject },
-      iocs: [{ type: 'url', value: c.payloadUrl, artifact: 'a2' }],
-      artifacts: [],
-    }),
-  );
+  await writeFile(caseFile, gen.caseReportJson(c));
 });
 after(() => rm(dir, { recursive: true, force: true }));
 

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { call, reportWrapper, rfc822, startTestService, submitEmail, waitFor } from './helpers/service.ts';
+import { call, reportWrapper, rfc822, startTestService, submitWave, waitFor } from './helpers/service.ts';
 
 test('200 concurrent reports: all accepted, all done, nothing lost, duplicates merged', { timeout: 120_000 }, async () => {
   const svc = await startTestService();
@@ -18,16 +18,8 @@ test('200 concurrent reports: all accepted, all done, nothing lost, duplicates m
       ...originals.map((raw, i) => ({ token: reporters[i % 5]!, raw, original: i })),
       ...originals.slice(0, 50).map((raw, i) => ({ token: reporters[(i + 1) % 5]!, raw: i % 2 ? reportWrapper(`emp${(i + 1) % 5} <emp${(i + 1) % 5}@corp.example>`, raw) : raw, original: i })),
     ];
-    const replies = await Promise.all(submissions.map((s) => submitEmail(svc.url, s.token, s.raw)));
-    assert.deepEqual(new Set(replies.map((r) => r.status)), new Set([202]));
-
-    const idOf = new Map<number, string>();
-    for (const [i, s] of submissions.entries()) {
-      const id = replies[i]!.json.id as string;
-      if (idOf.has(s.original)) assert.equal(id, idOf.get(s.original), `original ${s.original} got two reports`);
-      else idOf.set(s.original, id);
-    }
-    assert.equal(new Set(replies.map((r) => r.json.id)).size, 150);
+    const idOf = await submitWave(svc.url, submissions);
+    assert.equal(idOf.size, 150);
 
     for (const id of idOf.values()) {
       const r = await waitFor(svc.url, analyst, id, ['done', 'failed'], 100_000);

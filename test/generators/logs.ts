@@ -267,3 +267,14 @@ export function ecsEndpointJson(procs: ProcessSpec[]): string {
 export const gzip = (text: string | Uint8Array) => gzipSync(typeof text === 'string' ? strToU8(text) : text);
 export const zip = (files: Record<string, string | Uint8Array>) =>
   zipSync(Object.fromEntries(Object.entries(files).map(([n, t]) => [n, typeof t === 'string' ? strToU8(t) : t])));
+
+/** The case a hunt starts from, as `tacklebox analyze --json` would write it: the campaign's mail and link. */
+export function caseReportJson(c: Campaign = CAMPAIGN): string {
+  return JSON.stringify({
+    schema: 'tacklebox.report/1',
+    input: { name: 'report.eml', sha256: 'ab'.repeat(32), size: 1, kind: 'email' },
+    email: { messageId: c.messageId, from: c.sender, subject: c.subject },
+    iocs: [{ type: 'url', value: c.payloadUrl, artifact: 'a2' }],
+    artifacts: [],
+  });
+}

@@ -1,6 +1,7 @@
 // Test harness for the service: a running service on 127.0.0.1 with a throwaway data folder, users of each
 // role, a small HTTP client, and a builder for the raw emails reporters send.
 
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,23 @@ export async function call(
 /** Posts a raw email as a reporter would; returns the reply. */
 export function submitEmail(base: string, token: string, raw: string | Uint8Array): Promise<Reply> {
   return call(base, 'POST', '/api/reports', { token, body: typeof raw === 'string' ? raw : Buffer.from(raw), type: 'message/rfc822' });
+}
+
+/**
+ * Submits every report at once and checks what a reporting wave must give: each accepted (202), and every
+ * submission of one original (plain or inside a report wrapper) landing on one report. Returns original → id.
+ */
+export async function submitWave(base: string, submissions: { token: string; raw: string | Uint8Array; original: number }[]): Promise<Map<number, string>> {
+  const replies = await Promise.all(submissions.map((s) => submitEmail(base, s.token, s.raw)));
+  assert.deepEqual(new Set(replies.map((r) => r.status)), new Set([202]));
+  const idOf = new Map<number, string>();
+  for (const [i, s] of submissions.entries()) {
+    const id = (replies[i]!.json as { id: string }).id;
+    if (idOf.has(s.original)) assert.equal(id, idOf.get(s.original), `original ${s.original} got two reports`);
+    else idOf.set(s.original, id);
+  }
+  assert.equal(new Set(idOf.values()).size, idOf.size, 'different originals never share a report');
+  return idOf;
 }
 
 /** Polls a report until its status is one of `statuses`. */

@@ -756,19 +756,13 @@ class Parser {
     const c = src.peek();
     const n = src.peek(1);
     const span = () => ({ start, end: src.pos });
-    if (c === '$' && n === '(') {
+    // $( … ) is a subexpression, @( … ) the same forced into an array.
+    if ((c === '$' || c === '@') && n === '(') {
       src.pos++;
       this.expect('(');
       const body = this.statementList(')');
       this.expect(')');
-      return { t: 'sub', body, array: false, ...span() };
-    }
-    if (c === '@' && n === '(') {
-      src.pos++;
-      this.expect('(');
-      const body = this.statementList(')');
-      this.expect(')');
-      return { t: 'sub', body, array: true, ...span() };
+      return { t: 'sub', body, array: c === '@', ...span() };
     }
     if (c === '@' && n === '{') {
       src.pos++;
